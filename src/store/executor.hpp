@@ -1,0 +1,78 @@
+// Runs storage work off the I/O threads.
+//
+// Writes go to one writer thread that commits them in groups: it takes every
+// job queued (up to max_batch), runs each in its own savepoint inside one
+// transaction, commits once (one fsync), then calls every job's `done`, in
+// submission order, on the writer thread. A job that throws has its savepoint
+// rolled back and its `done` gets the exception; the others still commit.
+// If the commit itself fails, every `done` of the batch gets that error.
+//
+// Reads go to a small pool of reader threads, each with its own connection
+// and a read transaction around the job.
+//
+// The queues are bounded: submit_* returns false (and drops the job) when
+// full, so callers can answer "overloaded" instead of growing memory.
+// `done` callbacks must be quick: post to your own executor.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace parlor::store {
+
+struct ExecutorOptions {
+  unsigned reader_threads = 2;
+  std::size_t max_queue = 65536;  // per queue (writes, reads)
+  std::size_t max_batch = 512;
+};
+
+class Executor {
+ public:
+  using Job = std::function<void(Connection&)>;
+  using Done = std::function<void(std::exception_ptr)>;  // null = success
+
+  Executor(Store& store, ExecutorOptions options = {});
+  ~Executor();  // stop()
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  bool submit_write(Job job, Done done);
+  bool submit_read(Job job, Done done);
+
+  // Finishes every queued job, then joins the threads. Later submits fail.
+  void stop();
+
+ private:
+  struct Item {
+    Job job;
+    Done done;
+  };
+  struct Queue {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<Item> items;
+    bool stopping = false;
+  };
+  bool push(Queue& q, Item item);
+  void writer_loop(std::unique_ptr<Connection> conn);
+  void reader_loop(std::unique_ptr<Connection> conn);
+
+  Store& store_;
+  ExecutorOptions options_;
+  Queue writes_;
+  Queue reads_;
+  std::vector<std::thread> threads_;
+  std::mutex stop_mutex_;
+  bool stopped_ = false;
+};
+
+}  // namespace parlor::store

@@ -1,0 +1,98 @@
+// Plain records the store reads and writes. They mirror the tables, not the
+// wire objects: the chat domain turns them into the contract's JSON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parlor::store {
+
+using Id = std::int64_t;      // shown to clients as a decimal string
+using TimeMs = std::int64_t;  // Unix time in milliseconds; 0 = never / none
+
+enum class RoomType { public_room, private_room, dm };
+enum class Role { owner, admin, member };
+
+struct UserRecord {
+  Id id = 0;
+  std::string username;  // unique, case-insensitive
+  std::string email;     // unique, case-insensitive
+  std::string display_name;
+  std::string avatar_url;
+  std::string password_hash;  // argon2id, libsodium's crypto_pwhash_str format
+  std::string status;         // set by the user: "" (automatic) or "busy"
+  std::string custom_status;
+  TimeMs last_seen = 0;
+  TimeMs created_at = 0;
+};
+
+struct RoomRecord {
+  Id id = 0;
+  std::string name;
+  std::string description;
+  RoomType type = RoomType::public_room;
+  bool archived = false;
+  Id created_by = 0;
+  TimeMs created_at = 0;
+  std::int64_t rev = 0;       // the room's change counter: the last value handed out
+  std::int64_t last_seq = 0;  // seq of the newest message (0 when none)
+  std::int64_t member_count = 0;
+  std::string dm_key;  // dm only: sorted participant ids joined by ','; "" otherwise
+};
+
+struct MemberRecord {
+  Id room_id = 0;
+  Id user_id = 0;
+  Role role = Role::member;
+  TimeMs joined_at = 0;
+  std::int64_t last_read_seq = 0;
+};
+
+struct ReactionRecord {
+  std::string emoji;
+  std::vector<Id> user_ids;  // in the order they reacted
+};
+
+struct MessageRecord {
+  Id id = 0;
+  Id room_id = 0;
+  std::int64_t seq = 0;  // the room counter's value when the message was created
+  std::int64_t rev = 0;  // the room counter's value of its latest change
+  Id sender_id = 0;
+  std::string content;
+  std::vector<Id> mentions;
+  std::optional<Id> parent_id;  // thread root, for replies
+  std::int64_t reply_count = 0;
+  TimeMs last_reply_at = 0;
+  TimeMs edited_at = 0;  // 0 = never edited
+  bool deleted = false;
+  bool pinned = false;
+  TimeMs created_at = 0;
+  std::string client_msg_id;
+  std::vector<Id> attachment_ids;
+  std::vector<ReactionRecord> reactions;  // filled by reads; ordered by first reaction
+};
+
+struct EditRecord {
+  std::string content;  // the content before this edit
+  TimeMs edited_at = 0;
+};
+
+// Which page of a room's history to read. At most one of before/after/around
+// is set; none means the newest page.
+struct HistoryQuery {
+  Id room_id = 0;
+  int limit = 50;
+  std::optional<std::int64_t> before_seq;
+  std::optional<std::int64_t> after_seq;
+  std::optional<std::int64_t> around_seq;
+};
+
+struct HistoryPage {
+  std::vector<MessageRecord> messages;  // ascending seq
+  bool has_more = false;                // more in the direction paged
+};
+
+}  // namespace parlor::store

@@ -1,0 +1,124 @@
+// The storage interface the chat domain uses. Backends: sqlite/ (embedded,
+// the default) and, later, postgres/. The domain never sees SQL.
+//
+// Threading: a Store is shared; each Connection is used by one thread at a
+// time (the Executor owns them). Every call may block on disk: never call
+// these from an I/O thread, go through store::Executor.
+//
+// Errors: unexpected database failures throw store::Error; expected outcomes
+// (not found, already there) are return values.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace parlor::store {
+
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // Transactions. begin_write() takes the write lock at once (BEGIN IMMEDIATE).
+  virtual void begin_read() = 0;
+  virtual void begin_write() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  // Savepoints nest inside a write transaction (group commit runs each job in one).
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  virtual void rollback_to_savepoint() = 0;
+
+  // ---- users
+  virtual Id create_user(const UserRecord& u) = 0;  // throws Error on a duplicate
+  virtual std::optional<UserRecord> user_by_id(Id id) = 0;
+  virtual std::optional<UserRecord> user_by_username(const std::string& username) = 0;  // ci
+  virtual std::optional<UserRecord> user_by_email(const std::string& email) = 0;        // ci
+  virtual std::vector<UserRecord> users_by_ids(const std::vector<Id>& ids) = 0;
+  // Prefix match on username or display name, case-insensitive, ordered by username.
+  virtual std::vector<UserRecord> search_users(const std::string& query, int limit) = 0;
+  // Writes display_name, avatar_url, status, custom_status, last_seen.
+  virtual void update_user_profile(const UserRecord& u) = 0;
+  virtual void set_last_seen(Id user_id, TimeMs when) = 0;
+
+  // ---- revoked login tokens (by their jti), kept until they expire
+  virtual void revoke_token(const std::string& jti, TimeMs expires_at) = 0;
+  virtual bool is_token_revoked(const std::string& jti) = 0;
+  virtual std::vector<std::string> revoked_tokens_not_expired(TimeMs now) = 0;
+
+  // ---- rooms
+  virtual Id create_room(const RoomRecord& r) = 0;  // rev, last_seq, member_count start at 0
+  virtual std::optional<RoomRecord> room_by_id(Id id) = 0;
+  virtual std::optional<RoomRecord> dm_by_key(const std::string& dm_key) = 0;
+  virtual void update_room(const RoomRecord& r) = 0;  // name, description, archived
+  virtual std::vector<RoomRecord> rooms_of_user(Id user_id) = 0;
+  virtual std::vector<RoomRecord> public_rooms() = 0;  // not archived first, by name
+  // Hands out the room's next change-stream value (rev = rev + 1) and returns it.
+  virtual std::int64_t next_rev(Id room_id) = 0;
+
+  // ---- membership (member_count is kept by add/remove)
+  virtual void add_member(const MemberRecord& m) = 0;  // no-op if already a member
+  virtual bool remove_member(Id room_id, Id user_id) = 0;
+  virtual std::optional<MemberRecord> member(Id room_id, Id user_id) = 0;
+  virtual std::vector<MemberRecord> members(Id room_id) = 0;
+  virtual void set_role(Id room_id, Id user_id, Role role) = 0;
+  virtual void set_last_read_seq(Id room_id, Id user_id, std::int64_t seq) = 0;
+
+  // ---- messages (reads fill reactions; mentions and attachment_ids are stored with the message)
+  // Inserts with the given seq/rev (taken from next_rev) and updates the room's
+  // last_seq. Throws Error if (sender_id, client_msg_id) already exists.
+  virtual Id insert_message(const MessageRecord& m) = 0;
+  virtual std::optional<MessageRecord> message_by_id(Id id) = 0;
+  virtual std::optional<MessageRecord> message_by_client_id(Id sender_id,
+                                                            const std::string& client_msg_id) = 0;
+  // Saves the old content in the edit history, then sets content, mentions,
+  // edited_at and rev.
+  virtual void edit_message(Id id, const std::string& content, const std::vector<Id>& mentions,
+                            TimeMs edited_at, std::int64_t rev) = 0;
+  virtual std::vector<EditRecord> edits(Id message_id) = 0;  // oldest first
+  // Soft delete: content emptied, mentions and reactions cleared, deleted=1, rev set.
+  virtual void delete_message(Id id, std::int64_t rev) = 0;
+  virtual void set_pinned(Id id, bool pinned, std::int64_t rev) = 0;
+  virtual void set_rev(Id id, std::int64_t rev) = 0;
+  // Counts a new reply on the thread root.
+  virtual void add_reply(Id parent_id, TimeMs reply_at, std::int64_t rev) = 0;
+  // false when the user already had (add) or did not have (remove) that reaction.
+  virtual bool add_reaction(Id message_id, Id user_id, const std::string& emoji) = 0;
+  virtual bool remove_reaction(Id message_id, Id user_id, const std::string& emoji) = 0;
+
+  // Top-level messages (no parent) of a room, one page, ascending seq.
+  virtual HistoryPage history(const HistoryQuery& q) = 0;
+  // Replies to a thread root, ascending seq.
+  virtual std::vector<MessageRecord> thread_replies(Id parent_id) = 0;
+  virtual std::vector<MessageRecord> pinned_messages(Id room_id) = 0;  // newest pin first
+  virtual std::int64_t pinned_count(Id room_id) = 0;
+  // Every message of the room (replies included) whose rev > after_rev, in rev
+  // order, at most limit + 1 (so the caller can tell has_more).
+  virtual std::vector<MessageRecord> messages_changed_after(Id room_id, std::int64_t after_rev,
+                                                            int limit) = 0;
+  // The newest top-level message of the room, if any.
+  virtual std::optional<MessageRecord> last_message(Id room_id) = 0;
+
+  // ---- read state
+  // Non-deleted top-level messages with seq > after_seq not sent by user_id.
+  virtual std::int64_t count_unread(Id room_id, Id user_id, std::int64_t after_seq) = 0;
+  // Non-deleted messages (replies included) with seq > after_seq mentioning user_id.
+  virtual std::int64_t count_mentions(Id room_id, Id user_id, std::int64_t after_seq) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // A new connection to the same database (for one thread at a time).
+  virtual std::unique_ptr<Connection> connect() = 0;
+};
+
+}  // namespace parlor::store
