@@ -1,0 +1,695 @@
+// The chat state of one signed-in user and the actions that change it. It is
+// fed only by an injected Transport (real-time) and RestClient (REST), so the
+// tests drive it with fakes. Everything the server reports is applied
+// idempotently by rev; the cursors it keeps are what `sync` resumes from on
+// every (re)connect and after a detected gap.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  Member,
+  Message,
+  Room,
+  ServerEvents,
+  Status,
+  SyncResult,
+  User,
+} from '../api/types';
+import type { RestClient } from '../api/rest';
+import type { Transport, TransportState } from '../transport/transport';
+import {
+  advanceCursor,
+  emptyTimeline,
+  hasGap,
+  mergePage,
+  noteRev,
+  patchMessage,
+  tombstone,
+  upsertMessage,
+  withReaction,
+  type Timeline,
+} from './timeline';
+
+export type ConnState = 'offline' | 'connecting' | 'reconnecting' | 'catching_up' | 'up_to_date' | 'unauthorized';
+
+export interface PendingMessage {
+  client_msg_id: string;
+  room_id: string;
+  parent_id: string | null;
+  content: string;
+  mentions: string[];
+  /** sending: on the wire; queued: waits for a connection; failed: needs the user. */
+  status: 'sending' | 'queued' | 'failed';
+  error?: string;
+  created_at: string;
+  /** Bumped per emit so a stale ack (e.g. a timeout after a resend) is ignored. */
+  attempt: number;
+}
+
+export interface TypingEntry {
+  username: string;
+  until: number;
+}
+
+export interface ChatDeps {
+  transport: Transport;
+  rest: RestClient;
+  now?: () => number;
+  newId?: () => string;
+  /** Called for a live message that should raise a desktop notification. */
+  notify?: (message: Message, room: Room | undefined) => void;
+}
+
+export interface ChatState {
+  me: User | null;
+  conn: ConnState;
+  rooms: Record<string, Room>;
+  timelines: Record<string, Timeline>;
+  pending: Record<string, PendingMessage[]>;
+  users: Record<string, User>;
+  typing: Record<string, Record<string, TypingEntry>>;
+  members: Record<string, Member[]>;
+  receipts: Record<string, Record<string, number>>;
+  activeRoomId: string | null;
+  /** The tab is shown and focused: messages in the active room count as read. */
+  visible: boolean;
+  loadingOlder: Record<string, boolean>;
+  lastError: string | null;
+
+  start(token: string, me: User): void;
+  stop(): void;
+  setVisible(visible: boolean): void;
+  openRoom(roomId: string | null): Promise<void>;
+  loadOlder(roomId: string): Promise<void>;
+  refreshRooms(): Promise<void>;
+  syncRooms(roomIds?: string[]): Promise<void>;
+  send(roomId: string, content: string, opts?: { parentId?: string | null; mentions?: string[] }): Promise<void>;
+  retry(roomId: string, clientMsgId: string): Promise<void>;
+  discard(roomId: string, clientMsgId: string): void;
+  edit(messageId: string, content: string): Promise<boolean>;
+  remove(messageId: string): Promise<boolean>;
+  toggleReaction(messageId: string, emoji: string): Promise<void>;
+  setPinned(messageId: string, pinned: boolean): Promise<void>;
+  markRead(roomId: string): Promise<void>;
+  typingStart(roomId: string): void;
+  typingStop(roomId: string): void;
+  setStatus(status?: Status, customStatus?: string): Promise<void>;
+  reportIdle(idle: boolean): void;
+  loadMembers(roomId: string): Promise<void>;
+  loadThread(parentId: string): Promise<void>;
+  joinRoom(roomId: string): Promise<Room | null>;
+  leaveRoom(roomId: string): Promise<void>;
+  addRoom(room: Room): void;
+  rememberUsers(users: User[]): void;
+  pruneTyping(): void;
+}
+
+export type ChatStore = StoreApi<ChatState>;
+
+const TYPING_THROTTLE_MS = 3000;
+const TYPING_TTL_MS = 6000;
+const SYNC_LIMIT = 200;
+
+function findMessage(s: ChatState, id: string): Message | undefined {
+  for (const tl of Object.values(s.timelines)) if (tl.byId[id]) return tl.byId[id];
+  return undefined;
+}
+
+export function createChatStore(deps: ChatDeps): ChatStore {
+  const { transport, rest } = deps;
+  const now = deps.now ?? (() => Date.now());
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  let unsubs: (() => void)[] = [];
+  const syncInFlight = new Set<string>();
+  const syncAgain = new Set<string>();
+  const lastTypingSent: Record<string, number> = {};
+  const readTimers: Record<string, ReturnType<typeof setTimeout>> = {};
+  let idleReported = false;
+
+  const store = createStore<ChatState>()((set, get) => {
+    const tl = (roomId: string) => get().timelines[roomId] ?? emptyTimeline(get().rooms[roomId]?.rev ?? 0);
+    const putTl = (roomId: string, t: Timeline) => set((s) => ({ timelines: { ...s.timelines, [roomId]: t } }));
+    const patchRoom = (roomId: string, patch: Partial<Room>) =>
+      set((s) => (s.rooms[roomId] ? { rooms: { ...s.rooms, [roomId]: { ...s.rooms[roomId], ...patch } } } : {}));
+
+    function isReading(roomId: string) {
+      const s = get();
+      return s.visible && s.activeRoomId === roomId;
+    }
+
+    function removePending(roomId: string, clientMsgId: string | null | undefined) {
+      if (!clientMsgId) return;
+      const list = get().pending[roomId];
+      if (!list?.some((p) => p.client_msg_id === clientMsgId)) return;
+      set((s) => ({ pending: { ...s.pending, [roomId]: list.filter((p) => p.client_msg_id !== clientMsgId) } }));
+    }
+
+    function updatePending(roomId: string, clientMsgId: string, patch: Partial<PendingMessage>) {
+      set((s) => ({
+        pending: {
+          ...s.pending,
+          [roomId]: (s.pending[roomId] ?? []).map((p) => (p.client_msg_id === clientMsgId ? { ...p, ...patch } : p)),
+        },
+      }));
+    }
+
+    /** Applies a stream event's rev; returns false for a duplicate. Starts a sync on a gap. */
+    function stream(roomId: string, rev: number, apply: (t: Timeline) => Timeline): boolean {
+      if (!get().rooms[roomId] && !get().timelines[roomId]) {
+        // A room we do not know yet (joined elsewhere): learn it, then sync.
+        void rest.getRoom(roomId).then((r) => get().addRoom(r), () => undefined);
+        return false;
+      }
+      const { tl: t, outcome } = noteRev(tl(roomId), rev);
+      if (outcome === 'duplicate') return false;
+      const next = apply(t);
+      putTl(roomId, next);
+      patchRoom(roomId, { rev: Math.max(get().rooms[roomId]?.rev ?? 0, rev) });
+      if (hasGap(next)) void get().syncRooms([roomId]);
+      return true;
+    }
+
+    function onNewMessage(message: Message, live: boolean) {
+      const roomId = message.room_id;
+      const me = get().me;
+      let inserted = false;
+      const applied = stream(roomId, message.rev, (t) => {
+        const r = upsertMessage(t, message, { live });
+        inserted = r.inserted;
+        return r.tl;
+      });
+      if (message.sender_id === me?.id) removePending(roomId, message.client_msg_id);
+      if (!applied || !inserted) return;
+      clearTyping(roomId, message.sender_id);
+      const room = get().rooms[roomId];
+      if (room) patchRoom(roomId, { last_seq: Math.max(room.last_seq ?? 0, message.seq) });
+      if (!room || message.sender_id === me?.id) return;
+      if (isReading(roomId)) {
+        scheduleRead(roomId);
+        return;
+      }
+      if (message.seq > (room.last_read_seq ?? 0)) {
+        const mentioned = !!me && (message.mentions ?? []).includes(me.id);
+        patchRoom(roomId, {
+          unread_count: (room.unread_count ?? 0) + 1,
+          mention_count: (room.mention_count ?? 0) + (mentioned ? 1 : 0),
+        });
+        if (mentioned || room.type === 'dm') deps.notify?.(message, room);
+      }
+    }
+
+    function clearTyping(roomId: string, userId: string) {
+      const t = get().typing[roomId];
+      if (!t?.[userId]) return;
+      const { [userId]: _gone, ...rest } = t;
+      set((s) => ({ typing: { ...s.typing, [roomId]: rest } }));
+    }
+
+    function scheduleRead(roomId: string) {
+      clearTimeout(readTimers[roomId]);
+      readTimers[roomId] = setTimeout(() => void get().markRead(roomId), 250);
+    }
+
+    function applySync(res: SyncResult): string[] {
+      const again: string[] = [];
+      for (const r of res.rooms ?? []) {
+        let t = get().timelines[r.room_id] ?? emptyTimeline(get().rooms[r.room_id]?.rev ?? 0);
+        for (const m of r.messages ?? []) t = upsertMessage(t, m).tl;
+        t = advanceCursor(t, r.cursor);
+        putTl(r.room_id, t);
+        for (const m of r.messages ?? []) if (m.sender_id === get().me?.id) removePending(r.room_id, m.client_msg_id);
+        const patch: Partial<Room> = { rev: Math.max(get().rooms[r.room_id]?.rev ?? 0, t.cursor) };
+        if (r.unread_count !== undefined) patch.unread_count = r.unread_count;
+        if (r.mention_count !== undefined) patch.mention_count = r.mention_count;
+        if (r.last_read_seq !== undefined) patch.last_read_seq = r.last_read_seq;
+        const top = (r.messages ?? []).reduce((a, m) => Math.max(a, m.seq), 0);
+        if (top) patch.last_seq = Math.max(get().rooms[r.room_id]?.last_seq ?? 0, top);
+        if (!get().rooms[r.room_id]) void rest.getRoom(r.room_id).then((room) => get().addRoom(room), () => undefined);
+        else patchRoom(r.room_id, patch);
+        if (r.has_more) again.push(r.room_id);
+        if (isReading(r.room_id) && (r.unread_count ?? 0) > 0) scheduleRead(r.room_id);
+      }
+      for (const id of res.removed_room_ids ?? []) dropRoom(id);
+      if (res.presence) get().rememberUsers(res.presence);
+      return again;
+    }
+
+    function dropRoom(roomId: string) {
+      set((s) => {
+        const { [roomId]: _r, ...rooms } = s.rooms;
+        const { [roomId]: _t, ...timelines } = s.timelines;
+        return { rooms, timelines, activeRoomId: s.activeRoomId === roomId ? null : s.activeRoomId };
+      });
+    }
+
+    async function emitSend(p: PendingMessage) {
+      const attempt = p.attempt + 1;
+      updatePending(p.room_id, p.client_msg_id, { status: 'sending', error: undefined, attempt });
+      const current = () => get().pending[p.room_id]?.find((x) => x.client_msg_id === p.client_msg_id);
+      const room = get().rooms[p.room_id];
+      const target = room?.type === 'dm' ? { dm_id: p.room_id } : { room_id: p.room_id };
+      const ack = await transport.request<{ message: Message }>('send_message', {
+        ...target,
+        content: p.content,
+        client_msg_id: p.client_msg_id,
+        ...(p.parent_id ? { parent_id: p.parent_id } : {}),
+        ...(p.mentions.length ? { mentions: p.mentions } : {}),
+      });
+      if (ack.ok) {
+        const m = ack.message;
+        putTl(p.room_id, upsertMessage(tl(p.room_id), m).tl);
+        removePending(p.room_id, p.client_msg_id);
+      } else if (current()?.attempt !== attempt) {
+        return;
+      } else if (ack.error.code === 'offline') {
+        // Never left the client: it goes out once the connection is back.
+        updatePending(p.room_id, p.client_msg_id, { status: 'queued' });
+      } else {
+        updatePending(p.room_id, p.client_msg_id, { status: 'failed', error: ack.error.message ?? ack.error.code });
+      }
+    }
+
+    async function flushQueued() {
+      for (const list of Object.values(get().pending))
+        for (const p of list) if (p.status === 'queued') await emitSend(p);
+    }
+
+    function bind() {
+      const on = <E extends keyof ServerEvents>(e: E, h: (p: ServerEvents[E]) => void) =>
+        unsubs.push(transport.on(e, h));
+      unsubs.push(transport.onState((st: TransportState) => void onTransportState(st)));
+      on('new_message', ({ message }) => onNewMessage(message, true));
+      on('message_edited', ({ message }) =>
+        stream(message.room_id, message.rev, (t) => upsertMessage(t, message).tl),
+      );
+      on('message_deleted', (e) =>
+        stream(e.room_id, e.rev, (t) => patchMessage(t, e.message_id, e.rev, tombstone)),
+      );
+      on('reaction_added', (e) =>
+        stream(e.room_id, e.rev, (t) => patchMessage(t, e.message_id, e.rev, (m) => withReaction(m, e.emoji, e.user_id, true))),
+      );
+      on('reaction_removed', (e) =>
+        stream(e.room_id, e.rev, (t) =>
+          patchMessage(t, e.message_id, e.rev, (m) => withReaction(m, e.emoji, e.user_id, false)),
+        ),
+      );
+      const pin = (pinned: boolean) => (e: ServerEvents['message_pinned']) => {
+        stream(e.room_id, e.rev, (t) => patchMessage(t, e.message_id, e.rev, (m) => ({ ...m, pinned })));
+        const room = get().rooms[e.room_id];
+        if (room) {
+          const ids = (room.pinned_message_ids ?? []).filter((x) => x !== e.message_id);
+          patchRoom(e.room_id, { pinned_message_ids: pinned ? [...ids, e.message_id] : ids });
+        }
+      };
+      on('message_pinned', pin(true));
+      on('message_unpinned', pin(false));
+      on('user_typing', (e) => {
+        if (e.user_id === get().me?.id) return;
+        if (!e.typing) return clearTyping(e.room_id, e.user_id);
+        set((s) => ({
+          typing: {
+            ...s.typing,
+            [e.room_id]: { ...(s.typing[e.room_id] ?? {}), [e.user_id]: { username: e.username, until: now() + TYPING_TTL_MS } },
+          },
+        }));
+      });
+      on('presence_update', (e) => {
+        const u = get().users[e.user_id];
+        set((s) => ({
+          users: {
+            ...s.users,
+            [e.user_id]: {
+              ...(u ?? { id: e.user_id, username: '' }),
+              status: e.status,
+              last_seen: e.last_seen ?? u?.last_seen,
+              custom_status: e.custom_status ?? null,
+            },
+          },
+        }));
+        if (e.user_id === get().me?.id)
+          set((s) => ({ me: s.me && { ...s.me, status: e.status, custom_status: e.custom_status ?? null } }));
+      });
+      on('unread_update', (e) =>
+        patchRoom(e.room_id, { unread_count: e.unread_count, mention_count: e.mention_count, last_read_seq: e.last_read_seq }),
+      );
+      on('read_receipt', (e) =>
+        set((s) => ({ receipts: { ...s.receipts, [e.room_id]: { ...(s.receipts[e.room_id] ?? {}), [e.user_id]: e.last_read_seq } } })),
+      );
+      on('room_joined', ({ room }) => get().addRoom(room));
+      on('room_updated', ({ room }) => {
+        if (get().rooms[room.id]) {
+          // Counters and cursors stay ours; the rest is the room's description.
+          const { unread_count: _u, mention_count: _m, last_read_seq: _l, rev: _r, ...meta } = room;
+          patchRoom(room.id, meta);
+        } else get().addRoom(room);
+      });
+      on('room_left', ({ room_id }) => dropRoom(room_id));
+      on('member_joined', ({ room_id, user }) => {
+        get().rememberUsers([user]);
+        const list = get().members[room_id];
+        if (list && !list.some((m) => m.id === user.id))
+          set((s) => ({ members: { ...s.members, [room_id]: [...list, { ...user, role: 'member' }] } }));
+        const room = get().rooms[room_id];
+        if (room && list && !list.some((m) => m.id === user.id)) patchRoom(room_id, { member_count: room.member_count + 1 });
+      });
+      on('member_left', ({ room_id, user_id }) => {
+        const list = get().members[room_id];
+        if (list?.some((m) => m.id === user_id)) {
+          set((s) => ({ members: { ...s.members, [room_id]: list.filter((m) => m.id !== user_id) } }));
+          const room = get().rooms[room_id];
+          if (room) patchRoom(room_id, { member_count: Math.max(0, room.member_count - 1) });
+        }
+      });
+    }
+
+    async function onTransportState(st: TransportState) {
+      if (st === 'connected') {
+        set({ conn: 'catching_up' });
+        await get().refreshRooms();
+        await get().syncRooms();
+        if (!transport.connected) return;
+        set({ conn: 'up_to_date' });
+        if (idleReported) void transport.request('activity', { idle: true });
+        const active = get().activeRoomId;
+        if (active) {
+          void transport.request('join_room', { room_id: active });
+          if (isReading(active)) scheduleRead(active);
+        }
+        await flushQueued();
+      } else if (st === 'reconnecting') {
+        set({ conn: 'reconnecting', typing: {} });
+        for (const [roomId, list] of Object.entries(get().pending))
+          for (const p of list) if (p.status === 'sending') updatePending(roomId, p.client_msg_id, { status: 'queued' });
+      } else if (st === 'connecting') set({ conn: 'connecting' });
+      else if (st === 'unauthorized') set({ conn: 'unauthorized' });
+      else set({ conn: 'offline' });
+    }
+
+    return {
+      me: null,
+      conn: 'offline',
+      rooms: {},
+      timelines: {},
+      pending: {},
+      users: {},
+      typing: {},
+      members: {},
+      receipts: {},
+      activeRoomId: null,
+      visible: true,
+      loadingOlder: {},
+      lastError: null,
+
+      start(token, me) {
+        get().stop();
+        set({ me, users: { ...get().users, [me.id]: me } });
+        bind();
+        void get().refreshRooms();
+        transport.connect(token);
+      },
+
+      stop() {
+        unsubs.forEach((u) => u());
+        unsubs = [];
+        transport.disconnect();
+      },
+
+      setVisible(visible) {
+        set({ visible });
+        const active = get().activeRoomId;
+        if (visible && active && (get().rooms[active]?.unread_count ?? 0) > 0) scheduleRead(active);
+      },
+
+      async openRoom(roomId) {
+        set({ activeRoomId: roomId });
+        if (!roomId) return;
+        const t = get().timelines[roomId];
+        if (!t || t.windowStart === Infinity) {
+          try {
+            const page = await rest.history(roomId, { limit: 50 });
+            putTl(roomId, mergePage(tl(roomId), page.messages, { older: false, hasMore: page.has_more }));
+          } catch (e) {
+            set({ lastError: (e as Error).message });
+          }
+        }
+        if (transport.connected) void transport.request('join_room', { room_id: roomId });
+        if (isReading(roomId)) scheduleRead(roomId);
+      },
+
+      async loadOlder(roomId) {
+        const t = get().timelines[roomId];
+        if (!t || !t.hasOlder || get().loadingOlder[roomId] || !t.order.length) return;
+        set((s) => ({ loadingOlder: { ...s.loadingOlder, [roomId]: true } }));
+        try {
+          const page = await rest.history(roomId, { limit: 50, before: t.order[0] });
+          putTl(roomId, mergePage(tl(roomId), page.messages, { older: true, hasMore: page.has_more }));
+        } catch (e) {
+          set({ lastError: (e as Error).message });
+        } finally {
+          set((s) => ({ loadingOlder: { ...s.loadingOlder, [roomId]: false } }));
+        }
+      },
+
+      async refreshRooms() {
+        try {
+          const rooms = await rest.listRooms();
+          for (const r of rooms) get().addRoom(r);
+          const ids = new Set(rooms.map((r) => r.id));
+          for (const id of Object.keys(get().rooms)) if (!ids.has(id)) dropRoom(id);
+        } catch {
+          // Offline or flaky: sync still runs with the cursors we have.
+        }
+      },
+
+      async syncRooms(roomIds) {
+        const ids = roomIds ?? Object.keys(get().rooms);
+        const todo = ids.filter((id) => {
+          if (syncInFlight.has(id)) {
+            syncAgain.add(id);
+            return false;
+          }
+          return true;
+        });
+        if (!todo.length && roomIds) return;
+        todo.forEach((id) => syncInFlight.add(id));
+        try {
+          let batch = todo;
+          let first = true;
+          while (first || batch.length) {
+            first = false;
+            const cursors: Record<string, number> = {};
+            for (const id of batch) cursors[id] = tl(id).cursor;
+            const ack = await transport.request<SyncResult>('sync', { cursors, limit_per_room: SYNC_LIMIT }, 30000);
+            if (!ack.ok) break;
+            batch = applySync(ack);
+          }
+        } finally {
+          todo.forEach((id) => syncInFlight.delete(id));
+        }
+        const again = todo.filter((id) => syncAgain.delete(id) || (get().timelines[id] && hasGap(get().timelines[id])));
+        if (again.length && transport.connected) await get().syncRooms(again);
+      },
+
+      async send(roomId, content, opts = {}) {
+        const text = content.trim();
+        if (!text) return;
+        const p: PendingMessage = {
+          client_msg_id: newId(),
+          room_id: roomId,
+          parent_id: opts.parentId ?? null,
+          content: text,
+          mentions: opts.mentions ?? [],
+          status: 'queued',
+          created_at: new Date(now()).toISOString(),
+          attempt: 0,
+        };
+        set((s) => ({ pending: { ...s.pending, [roomId]: [...(s.pending[roomId] ?? []), p] } }));
+        get().typingStop(roomId);
+        if (transport.connected && get().conn === 'up_to_date') await emitSend(p);
+      },
+
+      async retry(roomId, clientMsgId) {
+        const p = get().pending[roomId]?.find((x) => x.client_msg_id === clientMsgId);
+        if (!p || p.status !== 'failed') return;
+        if (transport.connected && get().conn === 'up_to_date') await emitSend(p);
+        else updatePending(roomId, clientMsgId, { status: 'queued', error: undefined });
+      },
+
+      discard(roomId, clientMsgId) {
+        const p = get().pending[roomId]?.find((x) => x.client_msg_id === clientMsgId);
+        if (p && p.status !== 'sending') removePending(roomId, clientMsgId);
+      },
+
+      async edit(messageId, content) {
+        const ack = await transport.request<{ message: Message }>('edit_message', { message_id: messageId, content });
+        if (!ack.ok) {
+          set({ lastError: ack.error.message ?? ack.error.code });
+          return false;
+        }
+        const m = ack.message;
+        putTl(m.room_id, upsertMessage(tl(m.room_id), m).tl);
+        return true;
+      },
+
+      async remove(messageId) {
+        const ack = await transport.request('delete_message', { message_id: messageId });
+        if (!ack.ok) set({ lastError: ack.error.message ?? ack.error.code });
+        return ack.ok;
+      },
+
+      async toggleReaction(messageId, emoji) {
+        const m = findMessage(get(), messageId);
+        const me = get().me;
+        if (!m || !me) return;
+        const mine = m.reactions?.find((r) => r.emoji === emoji)?.user_ids.includes(me.id);
+        const ack = await transport.request<{ message: Message }>(mine ? 'remove_reaction' : 'add_reaction', {
+          message_id: messageId,
+          emoji,
+        });
+        if (ack.ok && ack.message) putTl(ack.message.room_id, upsertMessage(tl(ack.message.room_id), ack.message).tl);
+        else if (!ack.ok) set({ lastError: ack.error.message ?? ack.error.code });
+      },
+
+      async setPinned(messageId, pinned) {
+        const ack = await transport.request(pinned ? 'pin_message' : 'unpin_message', { message_id: messageId });
+        if (!ack.ok) set({ lastError: ack.error.message ?? ack.error.code });
+      },
+
+      async markRead(roomId) {
+        const t = get().timelines[roomId];
+        const room = get().rooms[roomId];
+        if (!t || !room || !transport.connected) return;
+        let last: Message | undefined;
+        for (const m of Object.values(t.byId)) if (!last || m.seq > last.seq) last = m;
+        if (!last || (last.seq <= (room.last_read_seq ?? 0) && !room.unread_count)) return;
+        const target = room.type === 'dm' ? { dm_id: roomId } : { room_id: roomId };
+        const ack = await transport.request<{ unread_count: number; mention_count: number }>('mark_read', {
+          ...target,
+          message_id: last.id,
+        });
+        if (ack.ok)
+          patchRoom(roomId, {
+            unread_count: ack.unread_count,
+            mention_count: ack.mention_count,
+            last_read_seq: Math.max(get().rooms[roomId]?.last_read_seq ?? 0, last.seq),
+          });
+      },
+
+      typingStart(roomId) {
+        const t = now();
+        if (t - (lastTypingSent[roomId] ?? -Infinity) < TYPING_THROTTLE_MS) return;
+        lastTypingSent[roomId] = t;
+        const room = get().rooms[roomId];
+        void transport.request('typing_start', room?.type === 'dm' ? { dm_id: roomId } : { room_id: roomId });
+      },
+
+      typingStop(roomId) {
+        if (lastTypingSent[roomId] === undefined) return;
+        delete lastTypingSent[roomId];
+        const room = get().rooms[roomId];
+        void transport.request('typing_stop', room?.type === 'dm' ? { dm_id: roomId } : { room_id: roomId });
+      },
+
+      async setStatus(status, customStatus) {
+        const body: Record<string, unknown> = {};
+        if (status) body.status = status;
+        if (customStatus !== undefined) body.custom_status = customStatus;
+        const ack = await transport.request<{ user: User }>('set_status', body);
+        if (ack.ok && ack.user) {
+          set((s) => ({ me: s.me && { ...s.me, ...ack.user }, users: { ...s.users, [ack.user.id]: ack.user } }));
+        } else if (!ack.ok) set({ lastError: ack.error.message ?? ack.error.code });
+      },
+
+      reportIdle(idle) {
+        if (idle === idleReported) return;
+        idleReported = idle;
+        void transport.request('activity', { idle });
+      },
+
+      async loadMembers(roomId) {
+        try {
+          const members = await rest.members(roomId);
+          get().rememberUsers(members);
+          set((s) => ({ members: { ...s.members, [roomId]: members } }));
+        } catch (e) {
+          set({ lastError: (e as Error).message });
+        }
+      },
+
+      async loadThread(parentId) {
+        try {
+          const th = await rest.thread(parentId);
+          const roomId = th.parent_message.room_id;
+          let t = tl(roomId);
+          t = upsertMessage(t, th.parent_message).tl;
+          for (const r of th.replies) t = upsertMessage(t, r).tl;
+          putTl(roomId, t);
+        } catch (e) {
+          set({ lastError: (e as Error).message });
+        }
+      },
+
+      async joinRoom(roomId) {
+        const ack = await transport.request<{ room: Room }>('join_room', { room_id: roomId });
+        if (!ack.ok) {
+          set({ lastError: ack.error.message ?? ack.error.code });
+          return null;
+        }
+        get().addRoom(ack.room);
+        return ack.room;
+      },
+
+      async leaveRoom(roomId) {
+        const me = get().me;
+        if (!me) return;
+        try {
+          await rest.removeMember(roomId, me.id);
+          dropRoom(roomId);
+        } catch (e) {
+          set({ lastError: (e as Error).message });
+        }
+      },
+
+      addRoom(room) {
+        const known = get().rooms[room.id];
+        if (known) {
+          // Counters come from the server's view at fetch time; the cursor is ours.
+          patchRoom(room.id, { ...room, rev: Math.max(known.rev, room.rev) });
+          return;
+        }
+        set((s) => ({
+          rooms: { ...s.rooms, [room.id]: room },
+          timelines: s.timelines[room.id] ? s.timelines : { ...s.timelines, [room.id]: emptyTimeline(room.rev ?? 0) },
+        }));
+        if (room.participants) get().rememberUsers(room.participants);
+        // A room learnt while connected may already have moved on.
+        if (get().conn === 'up_to_date') void get().syncRooms([room.id]);
+      },
+
+      rememberUsers(users) {
+        set((s) => {
+          const next = { ...s.users };
+          for (const u of users) {
+            const old = next[u.id];
+            next[u.id] = { ...old, ...Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined)) } as User;
+          }
+          return { users: next };
+        });
+      },
+
+      pruneTyping() {
+        const t = now();
+        const typing = get().typing;
+        let changed = false;
+        const next: ChatState['typing'] = {};
+        for (const [roomId, entries] of Object.entries(typing)) {
+          next[roomId] = {};
+          for (const [uid, e] of Object.entries(entries)) {
+            if (e.until > t) next[roomId][uid] = e;
+            else changed = true;
+          }
+        }
+        if (changed) set({ typing: next });
+      },
+    };
+  });
+  return store;
+}
