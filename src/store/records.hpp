@@ -93,6 +93,11 @@ struct HistoryQuery {
 struct HistoryPage {
   std::vector<MessageRecord> messages;  // ascending seq
   bool has_more = false;                // more in the direction paged
+  // Both ends, whatever the direction: older top-level messages exist before
+  // the first / newer ones after the last. For an `around` page, has_more is
+  // has_more_before || has_more_after.
+  bool has_more_before = false;
+  bool has_more_after = false;
 };
 
 }  // namespace parlor::store

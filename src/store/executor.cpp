@@ -1,0 +1,165 @@
+// The storage executor: one group-committing writer thread and a pool of
+// reader threads, each with its own connection (see executor.hpp).
+#include "store/executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+namespace parlor::store {
+namespace {
+
+// A `done` that throws is a caller bug; it must not take a storage thread down.
+void finish(const Executor::Done& done, std::exception_ptr error) {
+  if (!done) return;
+  try {
+    done(std::move(error));
+  } catch (const std::exception& e) {
+    spdlog::error("store: a done callback threw: {}", e.what());
+  } catch (...) {
+    spdlog::error("store: a done callback threw");
+  }
+}
+
+}  // namespace
+
+Executor::Executor(Store& store, ExecutorOptions options) : store_(store), options_(options) {
+  if (options_.max_batch == 0) options_.max_batch = 1;
+  // Connections are opened here so that a bad database fails the constructor.
+  auto writer = store_.connect();
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (unsigned i = 0; i < options_.reader_threads; ++i) readers.push_back(store_.connect());
+  threads_.emplace_back(
+      [this, conn = std::move(writer)]() mutable { writer_loop(std::move(conn)); });
+  for (auto& reader : readers) {
+    threads_.emplace_back(
+        [this, conn = std::move(reader)]() mutable { reader_loop(std::move(conn)); });
+  }
+}
+
+Executor::~Executor() {
+  stop();
+}
+
+bool Executor::submit_write(Job job, Done done) {
+  return push(writes_, Item{std::move(job), std::move(done)});
+}
+
+bool Executor::submit_read(Job job, Done done) {
+  if (options_.reader_threads == 0) return false;
+  return push(reads_, Item{std::move(job), std::move(done)});
+}
+
+bool Executor::push(Queue& q, Item item) {
+  {
+    std::lock_guard lock(q.mutex);
+    if (q.stopping || q.items.size() >= options_.max_queue) return false;
+    q.items.push_back(std::move(item));
+  }
+  q.ready.notify_one();
+  return true;
+}
+
+void Executor::stop() {
+  std::lock_guard stop_lock(stop_mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  for (Queue* q : {&writes_, &reads_}) {
+    {
+      std::lock_guard lock(q->mutex);
+      q->stopping = true;
+    }
+    q->ready.notify_all();
+  }
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void Executor::writer_loop(std::unique_ptr<Connection> conn) {
+  std::vector<Item> batch;
+  std::vector<std::exception_ptr> errors;
+  batch.reserve(options_.max_batch);
+  errors.reserve(options_.max_batch);
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(writes_.mutex);
+      writes_.ready.wait(lock, [&] { return writes_.stopping || !writes_.items.empty(); });
+      if (writes_.items.empty()) return;  // stopping, and everything is drained
+      while (!writes_.items.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(writes_.items.front()));
+        writes_.items.pop_front();
+      }
+    }
+    errors.assign(batch.size(), nullptr);
+
+    std::exception_ptr batch_error;
+    try {
+      conn->begin_write();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        conn->savepoint();
+        try {
+          batch[i].job(*conn);
+        } catch (...) {
+          errors[i] = std::current_exception();
+          // If this throws, the transaction is gone (SQLite rolls back by
+          // itself on some errors): the whole batch fails below.
+          conn->rollback_to_savepoint();
+          continue;
+        }
+        conn->release_savepoint();
+      }
+      conn->commit();
+    } catch (...) {
+      batch_error = std::current_exception();
+      try {
+        conn->rollback();
+      } catch (const std::exception& e) {
+        spdlog::error("store: rollback after a failed batch failed: {}", e.what());
+      } catch (...) {
+        spdlog::error("store: rollback after a failed batch failed");
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      finish(batch[i].done, errors[i] ? errors[i] : batch_error);
+    }
+  }
+}
+
+void Executor::reader_loop(std::unique_ptr<Connection> conn) {
+  for (;;) {
+    Item item;
+    {
+      std::unique_lock lock(reads_.mutex);
+      reads_.ready.wait(lock, [&] { return reads_.stopping || !reads_.items.empty(); });
+      if (reads_.items.empty()) return;
+      item = std::move(reads_.items.front());
+      reads_.items.pop_front();
+    }
+    std::exception_ptr error;
+    try {
+      conn->begin_read();
+      try {
+        item.job(*conn);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      // A read transaction changes nothing: ending it either way only
+      // releases the snapshot.
+      if (error) {
+        conn->rollback();
+      } else {
+        conn->commit();
+      }
+    } catch (...) {
+      if (!error) error = std::current_exception();
+      try {
+        conn->rollback();
+      } catch (...) {
+      }
+    }
+    finish(item.done, error);
+  }
+}
+
+}  // namespace parlor::store

@@ -1,0 +1,132 @@
+// The sqlite3 connection and statement wrapper (see db.hpp).
+#include "store/sqlite/db.hpp"
+
+#include <sqlite3.h>
+
+#include "store/store.hpp"
+
+namespace parlor::store::sqlite {
+
+Query::Query(Db& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+Query::~Query() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Query& Query::bind(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) db_.fail("bind");
+  return *this;
+}
+
+Query& Query::bind(int index, std::string_view value) {
+  // SQLITE_STATIC: the caller's string outlives the statement's use of it.
+  if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8) !=
+      SQLITE_OK) {
+    db_.fail("bind");
+  }
+  return *this;
+}
+
+Query& Query::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_.fail("bind");
+  return *this;
+}
+
+Query& Query::bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+bool Query::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  db_.fail(sqlite3_sql(stmt_));
+}
+
+void Query::run() {
+  while (step()) {
+  }
+}
+
+std::int64_t Query::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Query::text(int column) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (p == nullptr) return {};
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+bool Query::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Db::Db(const std::string& path, const OpenOptions& options) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw Error("sqlite: cannot open " + path + ": " + message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  try {
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    exec("PRAGMA journal_mode = WAL");
+    exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA cache_size = -8192");
+    exec("PRAGMA temp_store = MEMORY");
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+Db::~Db() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+Query Db::query(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      fail(std::string("prepare: ") + sql);
+    }
+    it = statements_.emplace(sql, stmt).first;
+  } else if (sqlite3_stmt_busy(it->second)) {
+    // Two live Query objects on one statement would corrupt each other.
+    throw Error(std::string("sqlite: statement already in use: ") + sql);
+  }
+  return Query(*this, it->second);
+}
+
+void Db::exec(const std::string& sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    throw Error("sqlite: " + text);
+  }
+}
+
+std::int64_t Db::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+int Db::changes() const {
+  return sqlite3_changes(db_);
+}
+
+bool Db::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
+void Db::fail(std::string_view what) const {
+  throw Error("sqlite: " + std::string(sqlite3_errmsg(db_)) + " (" + std::string(what) + ")");
+}
+
+}  // namespace parlor::store::sqlite

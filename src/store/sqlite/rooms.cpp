@@ -1,0 +1,205 @@
+// Rooms, their change counter, and membership.
+#include "store/sqlite/connection.hpp"
+
+namespace parlor::store::sqlite {
+namespace {
+
+#define PARLOR_ROOM_COLUMNS                                                              \
+  "r.id, r.name, r.description, r.type, r.archived, r.created_by, r.created_at, r.rev, " \
+  "r.last_seq, r.member_count, r.dm_key"
+
+const char* type_name(RoomType t) {
+  switch (t) {
+    case RoomType::public_room:
+      return "public";
+    case RoomType::private_room:
+      return "private";
+    case RoomType::dm:
+      return "dm";
+  }
+  return "public";
+}
+
+RoomType parse_type(const std::string& s) {
+  if (s == "private") return RoomType::private_room;
+  if (s == "dm") return RoomType::dm;
+  return RoomType::public_room;
+}
+
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::owner:
+      return "owner";
+    case Role::admin:
+      return "admin";
+    case Role::member:
+      return "member";
+  }
+  return "member";
+}
+
+Role parse_role(const std::string& s) {
+  if (s == "owner") return Role::owner;
+  if (s == "admin") return Role::admin;
+  return Role::member;
+}
+
+RoomRecord read_room(const Query& q) {
+  RoomRecord r;
+  r.id = q.int64(0);
+  r.name = q.text(1);
+  r.description = q.text(2);
+  r.type = parse_type(q.text(3));
+  r.archived = q.boolean(4);
+  r.created_by = q.int64(5);
+  r.created_at = q.int64(6);
+  r.rev = q.int64(7);
+  r.last_seq = q.int64(8);
+  r.member_count = q.int64(9);
+  r.dm_key = q.text(10);
+  return r;
+}
+
+MemberRecord read_member(const Query& q) {
+  MemberRecord m;
+  m.room_id = q.int64(0);
+  m.user_id = q.int64(1);
+  m.role = parse_role(q.text(2));
+  m.joined_at = q.int64(3);
+  m.last_read_seq = q.int64(4);
+  return m;
+}
+
+}  // namespace
+
+Id SqliteConnection::create_room(const RoomRecord& r) {
+  static constexpr char sql[] =
+      "INSERT INTO rooms (name, description, type, archived, created_by, created_at, dm_key)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)";
+  auto q = db_.query(sql);
+  q.bind(1, r.name)
+      .bind(2, r.description)
+      .bind(3, type_name(r.type))
+      .bind(4, r.archived)
+      .bind(5, r.created_by)
+      .bind(6, r.created_at);
+  // NULL, not "", so that only real DM keys meet the unique index.
+  if (r.dm_key.empty()) {
+    q.bind_null(7);
+  } else {
+    q.bind(7, r.dm_key);
+  }
+  q.run();
+  return db_.last_insert_rowid();
+}
+
+std::optional<RoomRecord> SqliteConnection::room_by_id(Id id) {
+  static constexpr char sql[] = "SELECT " PARLOR_ROOM_COLUMNS " FROM rooms r WHERE r.id = ?";
+  auto q = db_.query(sql);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_room(q);
+}
+
+std::optional<RoomRecord> SqliteConnection::dm_by_key(const std::string& dm_key) {
+  static constexpr char sql[] = "SELECT " PARLOR_ROOM_COLUMNS " FROM rooms r WHERE r.dm_key = ?";
+  auto q = db_.query(sql);
+  q.bind(1, dm_key);
+  if (!q.step()) return std::nullopt;
+  return read_room(q);
+}
+
+void SqliteConnection::update_room(const RoomRecord& r) {
+  static constexpr char sql[] =
+      "UPDATE rooms SET name = ?, description = ?, archived = ? WHERE id = ?";
+  db_.query(sql).bind(1, r.name).bind(2, r.description).bind(3, r.archived).bind(4, r.id).run();
+}
+
+std::vector<RoomRecord> SqliteConnection::rooms_of_user(Id user_id) {
+  static constexpr char sql[] = "SELECT " PARLOR_ROOM_COLUMNS
+                                " FROM members m JOIN rooms r ON r.id = m.room_id"
+                                " WHERE m.user_id = ? ORDER BY r.id";
+  auto q = db_.query(sql);
+  q.bind(1, user_id);
+  std::vector<RoomRecord> out;
+  while (q.step()) out.push_back(read_room(q));
+  return out;
+}
+
+std::vector<RoomRecord> SqliteConnection::public_rooms() {
+  static constexpr char sql[] = "SELECT " PARLOR_ROOM_COLUMNS
+                                " FROM rooms r WHERE r.type = 'public'"
+                                " ORDER BY r.archived, r.name, r.id";
+  auto q = db_.query(sql);
+  std::vector<RoomRecord> out;
+  while (q.step()) out.push_back(read_room(q));
+  return out;
+}
+
+std::int64_t SqliteConnection::next_rev(Id room_id) {
+  static constexpr char sql[] = "UPDATE rooms SET rev = rev + 1 WHERE id = ? RETURNING rev";
+  auto q = db_.query(sql);
+  q.bind(1, room_id);
+  if (!q.step()) throw Error("sqlite: next_rev: no room " + std::to_string(room_id));
+  std::int64_t rev = q.int64(0);
+  q.run();
+  return rev;
+}
+
+void SqliteConnection::add_member(const MemberRecord& m) {
+  static constexpr char insert[] =
+      "INSERT INTO members (room_id, user_id, role, joined_at, last_read_seq)"
+      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, user_id) DO NOTHING";
+  static constexpr char count[] = "UPDATE rooms SET member_count = member_count + 1 WHERE id = ?";
+  db_.query(insert)
+      .bind(1, m.room_id)
+      .bind(2, m.user_id)
+      .bind(3, role_name(m.role))
+      .bind(4, m.joined_at)
+      .bind(5, m.last_read_seq)
+      .run();
+  if (db_.changes() == 1) db_.query(count).bind(1, m.room_id).run();
+}
+
+bool SqliteConnection::remove_member(Id room_id, Id user_id) {
+  static constexpr char remove[] = "DELETE FROM members WHERE room_id = ? AND user_id = ?";
+  static constexpr char count[] = "UPDATE rooms SET member_count = member_count - 1 WHERE id = ?";
+  db_.query(remove).bind(1, room_id).bind(2, user_id).run();
+  if (db_.changes() == 0) return false;
+  db_.query(count).bind(1, room_id).run();
+  return true;
+}
+
+std::optional<MemberRecord> SqliteConnection::member(Id room_id, Id user_id) {
+  static constexpr char sql[] =
+      "SELECT room_id, user_id, role, joined_at, last_read_seq FROM members"
+      " WHERE room_id = ? AND user_id = ?";
+  auto q = db_.query(sql);
+  q.bind(1, room_id).bind(2, user_id);
+  if (!q.step()) return std::nullopt;
+  return read_member(q);
+}
+
+std::vector<MemberRecord> SqliteConnection::members(Id room_id) {
+  static constexpr char sql[] =
+      "SELECT room_id, user_id, role, joined_at, last_read_seq FROM members"
+      " WHERE room_id = ? ORDER BY user_id";
+  auto q = db_.query(sql);
+  q.bind(1, room_id);
+  std::vector<MemberRecord> out;
+  while (q.step()) out.push_back(read_member(q));
+  return out;
+}
+
+void SqliteConnection::set_role(Id room_id, Id user_id, Role role) {
+  static constexpr char sql[] = "UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?";
+  db_.query(sql).bind(1, role_name(role)).bind(2, room_id).bind(3, user_id).run();
+}
+
+void SqliteConnection::set_last_read_seq(Id room_id, Id user_id, std::int64_t seq) {
+  static constexpr char sql[] =
+      "UPDATE members SET last_read_seq = ? WHERE room_id = ? AND user_id = ?";
+  db_.query(sql).bind(1, seq).bind(2, room_id).bind(3, user_id).run();
+}
+
+}  // namespace parlor::store::sqlite

@@ -1,0 +1,22 @@
+// The embedded SQLite backend of store::Store: one database file in WAL
+// mode, schema migrations applied when it is opened.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace parlor::store {
+
+struct SqliteOptions {
+  bool synchronous_full = true;  // false: synchronous=NORMAL (a crash may lose the last commits)
+  int busy_timeout_ms = 5000;
+};
+
+// Opens (creating if needed) the database at `path` and brings its schema up
+// to date. Throws store::Error if the file cannot be opened or migrated.
+// The returned Store is thread-safe; each connect() gives one connection.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, SqliteOptions options = {});
+
+}  // namespace parlor::store

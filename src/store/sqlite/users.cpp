@@ -1,0 +1,149 @@
+// Users and revoked login tokens.
+#include "store/sqlite/connection.hpp"
+
+namespace parlor::store::sqlite {
+namespace {
+
+#define PARLOR_USER_COLUMNS                                                               \
+  "id, username, email, display_name, avatar_url, password_hash, status, custom_status, " \
+  "last_seen, created_at"
+
+UserRecord read_user(const Query& q) {
+  UserRecord u;
+  u.id = q.int64(0);
+  u.username = q.text(1);
+  u.email = q.text(2);
+  u.display_name = q.text(3);
+  u.avatar_url = q.text(4);
+  u.password_hash = q.text(5);
+  u.status = q.text(6);
+  u.custom_status = q.text(7);
+  u.last_seen = q.int64(8);
+  u.created_at = q.int64(9);
+  return u;
+}
+
+// LIKE pattern for "starts with `prefix`", with LIKE's wildcards escaped.
+std::string prefix_pattern(const std::string& prefix) {
+  std::string out;
+  out.reserve(prefix.size() + 1);
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
+}  // namespace
+
+Id SqliteConnection::create_user(const UserRecord& u) {
+  static constexpr char sql[] =
+      "INSERT INTO users (username, email, display_name, avatar_url, password_hash, status, "
+      "custom_status, last_seen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  db_.query(sql)
+      .bind(1, u.username)
+      .bind(2, u.email)
+      .bind(3, u.display_name)
+      .bind(4, u.avatar_url)
+      .bind(5, u.password_hash)
+      .bind(6, u.status)
+      .bind(7, u.custom_status)
+      .bind(8, u.last_seen)
+      .bind(9, u.created_at)
+      .run();
+  return db_.last_insert_rowid();
+}
+
+std::optional<UserRecord> SqliteConnection::user_by_id(Id id) {
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users WHERE id = ?";
+  auto q = db_.query(sql);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_user(q);
+}
+
+std::optional<UserRecord> SqliteConnection::user_by_username(const std::string& username) {
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users WHERE username = ?";
+  auto q = db_.query(sql);
+  q.bind(1, username);
+  if (!q.step()) return std::nullopt;
+  return read_user(q);
+}
+
+std::optional<UserRecord> SqliteConnection::user_by_email(const std::string& email) {
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users WHERE email = ?";
+  auto q = db_.query(sql);
+  q.bind(1, email);
+  if (!q.step()) return std::nullopt;
+  return read_user(q);
+}
+
+std::vector<UserRecord> SqliteConnection::users_by_ids(const std::vector<Id>& ids) {
+  std::vector<UserRecord> out;
+  out.reserve(ids.size());
+  for (Id id : ids) {
+    if (auto u = user_by_id(id)) out.push_back(std::move(*u));
+  }
+  return out;
+}
+
+std::vector<UserRecord> SqliteConnection::search_users(const std::string& query, int limit) {
+  // LIKE is case-insensitive for ASCII; the username column's NOCASE
+  // collation lets the prefix match use its index.
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS
+                                " FROM users WHERE username LIKE ?1 ESCAPE '\\'"
+                                " OR display_name LIKE ?1 ESCAPE '\\'"
+                                " ORDER BY username LIMIT ?2";
+  std::string pattern = prefix_pattern(query);
+  auto q = db_.query(sql);
+  q.bind(1, pattern).bind(2, limit);
+  std::vector<UserRecord> out;
+  while (q.step()) out.push_back(read_user(q));
+  return out;
+}
+
+void SqliteConnection::update_user_profile(const UserRecord& u) {
+  static constexpr char sql[] =
+      "UPDATE users SET display_name = ?, avatar_url = ?, status = ?, custom_status = ?,"
+      " last_seen = ? WHERE id = ?";
+  db_.query(sql)
+      .bind(1, u.display_name)
+      .bind(2, u.avatar_url)
+      .bind(3, u.status)
+      .bind(4, u.custom_status)
+      .bind(5, u.last_seen)
+      .bind(6, u.id)
+      .run();
+}
+
+void SqliteConnection::set_last_seen(Id user_id, TimeMs when) {
+  static constexpr char sql[] = "UPDATE users SET last_seen = ? WHERE id = ?";
+  db_.query(sql).bind(1, when).bind(2, user_id).run();
+}
+
+void SqliteConnection::revoke_token(const std::string& jti, TimeMs expires_at) {
+  static constexpr char sql[] =
+      "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?)"
+      " ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)";
+  db_.query(sql).bind(1, jti).bind(2, expires_at).run();
+}
+
+bool SqliteConnection::is_token_revoked(const std::string& jti) {
+  static constexpr char sql[] = "SELECT 1 FROM revoked_tokens WHERE jti = ?";
+  auto q = db_.query(sql);
+  q.bind(1, jti);
+  return q.step();
+}
+
+std::vector<std::string> SqliteConnection::revoked_tokens_not_expired(TimeMs now) {
+  static constexpr char sql[] =
+      "SELECT jti FROM revoked_tokens WHERE expires_at > ? ORDER BY expires_at, jti";
+  auto q = db_.query(sql);
+  q.bind(1, now);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+}  // namespace parlor::store::sqlite
