@@ -25,6 +25,14 @@ class Outbox {
   // The payload is encoded once for all recipients.
   virtual void to_room(store::Id room_id, std::string_view event,
                        const boost::json::value& payload, const ConnId& except = {}) = 0;
+  // Every connection subscribed to the room but none of `except_user`'s
+  // (user_typing: the typist's other tabs must not see their own typing).
+  // The default sends to the whole room; the app's Outbox overrides it.
+  virtual void to_room_except_user(store::Id room_id, std::string_view event,
+                                   const boost::json::value& payload, store::Id except_user) {
+    (void)except_user;
+    to_room(room_id, event, payload);
+  }
   // Every connection of the user (see bind_user).
   virtual void to_user(store::Id user_id, std::string_view event,
                        const boost::json::value& payload) = 0;
