@@ -20,9 +20,10 @@ Query& Query::bind(int index, std::int64_t value) {
 }
 
 Query& Query::bind(int index, std::string_view value) {
-  // SQLITE_STATIC: the caller's string outlives the statement's use of it.
-  if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8) !=
-      SQLITE_OK) {
+  // SQLITE_TRANSIENT (SQLite copies the text): binding a temporary, such as
+  // join_ids(...), must be safe.
+  if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                          SQLITE_UTF8) != SQLITE_OK) {
     db_.fail("bind");
   }
   return *this;

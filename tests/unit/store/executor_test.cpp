@@ -1,0 +1,292 @@
+// The storage Executor: group commit, done order, per-job rollback, bounded
+// queues, draining stop, reads after writes. Runs on every backend.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "backends.hpp"
+#include "counting_store.hpp"
+#include "store/executor.hpp"
+
+namespace parlor::store::test {
+namespace {
+
+UserRecord user_named(const std::string& name) {
+  UserRecord u;
+  u.username = name;
+  u.email = name + "@example.com";
+  return u;
+}
+
+Executor::Job create(const std::string& name) {
+  return [name](Connection& c) { c.create_user(user_named(name)); };
+}
+
+// Holds the writer thread inside a job until released, so that the jobs
+// submitted meanwhile are all queued when the writer next looks.
+class Gate {
+ public:
+  Executor::Job job() {
+    return [this](Connection&) {
+      entered_.set_value();
+      released_.get_future().wait();
+    };
+  }
+  void wait_entered() { entered_.get_future().wait(); }
+  void release() { released_.set_value(); }
+
+ private:
+  std::promise<void> entered_;
+  std::promise<void> released_;
+};
+
+std::string message_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  }
+}
+
+class ExecutorTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    db_ = GetParam().make();
+    inner_ = db_->open();
+    store_ = std::make_unique<CountingStore>(*inner_);
+  }
+
+  bool user_exists(const std::string& name) {
+    return static_cast<bool>(inner_->connect()->user_by_username(name));
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<Store> inner_;
+  std::unique_ptr<CountingStore> store_;
+};
+
+TEST_P(ExecutorTest, QueuedWritesShareOneCommit) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(ex.submit_write(create("u" + std::to_string(i)), [&](std::exception_ptr e) {
+      if (!e) ++ok;
+    }));
+  }
+  gate.release();
+  ex.stop();
+  EXPECT_EQ(ok, 100);
+  EXPECT_EQ(store_->counters.write_commits, 2);  // the gate's batch, then all 100 at once
+  EXPECT_TRUE(user_exists("u0"));
+  EXPECT_TRUE(user_exists("u99"));
+}
+
+TEST_P(ExecutorTest, BatchesAreCappedAtMaxBatch) {
+  Executor ex(*store_, ExecutorOptions{.reader_threads = 1, .max_queue = 1000, .max_batch = 10});
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  for (int i = 0; i < 95; ++i) ASSERT_TRUE(ex.submit_write(create("u" + std::to_string(i)), {}));
+  gate.release();
+  ex.stop();
+  EXPECT_EQ(store_->counters.write_commits, 1 + 10);
+  EXPECT_TRUE(user_exists("u94"));
+}
+
+TEST_P(ExecutorTest, DoneCallbacksRunInSubmissionOrder) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  std::mutex mutex;
+  std::vector<int> order;
+  for (int i = 0; i < 50; ++i) {
+    // Odd jobs fail, to show failures keep their place too.
+    Executor::Job job = i % 2 ? Executor::Job([](Connection&) { throw std::runtime_error("x"); })
+                              : create("u" + std::to_string(i));
+    ASSERT_TRUE(ex.submit_write(job, [&, i](std::exception_ptr) {
+      std::lock_guard lock(mutex);
+      order.push_back(i);
+    }));
+  }
+  gate.release();
+  ex.stop();
+  ASSERT_EQ(order.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
+}
+
+TEST_P(ExecutorTest, AFailingJobRollsBackOnlyItself) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  std::exception_ptr errors[4];
+  bool called[4] = {};
+  auto record = [&](int i) {
+    return [&, i](std::exception_ptr e) {
+      called[i] = true;
+      errors[i] = e;
+    };
+  };
+  ASSERT_TRUE(ex.submit_write(create("a"), record(0)));
+  ASSERT_TRUE(ex.submit_write(
+      [](Connection& c) {
+        c.create_user(user_named("b"));
+        throw std::runtime_error("job b failed");
+      },
+      record(1)));
+  ASSERT_TRUE(ex.submit_write(create("A"), record(2)));  // a database error: duplicate
+  ASSERT_TRUE(ex.submit_write(create("d"), record(3)));
+  gate.release();
+  ex.stop();
+
+  for (bool c : called) EXPECT_TRUE(c);
+  EXPECT_FALSE(errors[0]);
+  ASSERT_TRUE(errors[1]);
+  EXPECT_EQ(message_of(errors[1]), "job b failed");
+  ASSERT_TRUE(errors[2]);
+  EXPECT_THROW(std::rethrow_exception(errors[2]), Error);
+  EXPECT_FALSE(errors[3]);
+  EXPECT_TRUE(user_exists("a"));
+  EXPECT_FALSE(user_exists("b"));
+  EXPECT_TRUE(user_exists("d"));
+  EXPECT_EQ(store_->counters.write_commits, 2);
+}
+
+TEST_P(ExecutorTest, CommitFailureReachesEveryDoneOfTheBatch) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  std::vector<std::exception_ptr> errors(4);
+  std::vector<bool> called(4);
+  auto record = [&](std::size_t i) {
+    return [&, i](std::exception_ptr e) {
+      called[i] = true;
+      errors[i] = e;
+    };
+  };
+  // The first job of the next batch arms the failure for that batch's commit.
+  ASSERT_TRUE(ex.submit_write(
+      [this](Connection& c) {
+        store_->counters.fail_next_commit = true;
+        c.create_user(user_named("f0"));
+      },
+      record(0)));
+  for (std::size_t i = 1; i < 4; ++i) {
+    ASSERT_TRUE(ex.submit_write(create("f" + std::to_string(i)), record(i)));
+  }
+  gate.release();
+  ex.stop();
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_TRUE(called[i]);
+    ASSERT_TRUE(errors[i]);
+    EXPECT_EQ(message_of(errors[i]), "injected commit failure");
+    EXPECT_FALSE(user_exists("f" + std::to_string(i)));
+  }
+  EXPECT_EQ(store_->counters.rollbacks, 1);
+}
+
+TEST_P(ExecutorTest, QueuesAreBounded) {
+  Executor ex(*store_, ExecutorOptions{.reader_threads = 1, .max_queue = 3, .max_batch = 512});
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();  // the gate job has left the queue
+  EXPECT_TRUE(ex.submit_write(create("a"), {}));
+  EXPECT_TRUE(ex.submit_write(create("b"), {}));
+  EXPECT_TRUE(ex.submit_write(create("c"), {}));
+  EXPECT_FALSE(ex.submit_write(create("d"), {}));
+
+  Gate read_gate;
+  ASSERT_TRUE(ex.submit_read(read_gate.job(), nullptr));
+  read_gate.wait_entered();
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(ex.submit_read([](Connection&) {}, {}));
+  EXPECT_FALSE(ex.submit_read([](Connection&) {}, {}));
+
+  gate.release();
+  read_gate.release();
+  ex.stop();
+  EXPECT_TRUE(user_exists("c"));
+  EXPECT_FALSE(user_exists("d"));
+}
+
+TEST_P(ExecutorTest, StopDrainsEveryQueuedJob) {
+  std::atomic<int> writes{0};
+  std::atomic<int> reads{0};
+  {
+    Executor ex(*store_);
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE(ex.submit_write(create("u" + std::to_string(i)), [&](std::exception_ptr e) {
+        if (!e) ++writes;
+      }));
+      ASSERT_TRUE(ex.submit_read([](Connection& c) { c.public_rooms(); },
+                                 [&](std::exception_ptr e) {
+                                   if (!e) ++reads;
+                                 }));
+    }
+    ex.stop();
+    EXPECT_EQ(writes, 300);
+    EXPECT_EQ(reads, 300);
+    EXPECT_FALSE(ex.submit_write(create("late"), {}));
+    EXPECT_FALSE(ex.submit_read([](Connection&) {}, {}));
+    ex.stop();  // twice is fine; so is the destructor's
+  }
+  EXPECT_TRUE(user_exists("u299"));
+  EXPECT_FALSE(user_exists("late"));
+}
+
+TEST_P(ExecutorTest, ReadsSeeCommittedWrites) {
+  Executor ex(*store_);
+  std::promise<std::optional<UserRecord>> found;
+  ASSERT_TRUE(ex.submit_write(create("writer"), [&](std::exception_ptr e) {
+    EXPECT_FALSE(e);
+    // Done runs after the commit: a read submitted now must see the row.
+    bool queued = ex.submit_read(
+        [&](Connection& c) { found.set_value(c.user_by_username("writer")); }, nullptr);
+    EXPECT_TRUE(queued);
+  }));
+  auto user = found.get_future().get();
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->username, "writer");
+}
+
+TEST_P(ExecutorTest, AFailingReadReportsItsError) {
+  Executor ex(*store_);
+  std::promise<std::exception_ptr> result;
+  ASSERT_TRUE(ex.submit_read([](Connection&) { throw std::runtime_error("read failed"); },
+                             [&](std::exception_ptr e) { result.set_value(e); }));
+  auto e = result.get_future().get();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(message_of(e), "read failed");
+
+  // The reader is still in service, with no transaction left open.
+  std::promise<bool> second;
+  ASSERT_TRUE(
+      ex.submit_read([&](Connection& c) { second.set_value(c.public_rooms().empty()); }, nullptr));
+  EXPECT_TRUE(second.get_future().get());
+}
+
+TEST_P(ExecutorTest, AThrowingDoneDoesNotStopTheWriter) {
+  Executor ex(*store_);
+  ASSERT_TRUE(
+      ex.submit_write(create("a"), [](std::exception_ptr) { throw std::runtime_error("bad"); }));
+  std::promise<std::exception_ptr> second;
+  ASSERT_TRUE(ex.submit_write(create("b"), [&](std::exception_ptr e) { second.set_value(e); }));
+  EXPECT_FALSE(second.get_future().get());
+  ex.stop();
+  EXPECT_TRUE(user_exists("a"));
+  EXPECT_TRUE(user_exists("b"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExecutorTest, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace parlor::store::test

@@ -1,0 +1,131 @@
+// SQLite-specific checks: the pragmas, the migration bookkeeping, and that
+// the hot queries use their indexes.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <string>
+
+#include "backends.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace parlor::store::test {
+namespace {
+
+// A raw sqlite3 handle on the test database, to look behind the interface.
+class Raw {
+ public:
+  explicit Raw(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("open");
+  }
+  ~Raw() { sqlite3_close(db_); }
+  std::string text(const std::string& sql) {
+    std::string out;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db_));
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        const unsigned char* t = sqlite3_column_text(stmt, i);
+        if (!out.empty()) out += '|';
+        out += t ? reinterpret_cast<const char*>(t) : "NULL";
+      }
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::string path() const { return (dir_.path() / "parlor.db").string(); }
+  TempDir dir_;
+};
+
+TEST_F(SqliteStoreTest, OpensInWalModeWithForeignKeys) {
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  Raw raw(path());
+  EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
+  // foreign_keys is per connection: check it through the store's own.
+  RoomRecord r;
+  r.name = "r";
+  Id room = c->create_room(r);
+  MemberRecord m{room, 424242, Role::member, 0, 0};
+  EXPECT_THROW(c->add_member(m), Error);  // no such user
+}
+
+TEST_F(SqliteStoreTest, MigrationsAreRecordedOnceAndRerunHarmlessly) {
+  {
+    auto store = open_sqlite_store(path());
+    UserRecord u;
+    u.username = "kept";
+    u.email = "kept@example.com";
+    store->connect()->create_user(u);
+  }
+  auto before = Raw(path()).text("SELECT version, name FROM schema_migrations ORDER BY version");
+  EXPECT_EQ(before.substr(0, 14), "1|0001_initial");
+  {
+    auto store = open_sqlite_store(path(), SqliteOptions{.synchronous_full = true});
+    EXPECT_TRUE(store->connect()->user_by_username("kept"));
+  }
+  EXPECT_EQ(Raw(path()).text("SELECT version, name FROM schema_migrations ORDER BY version"),
+            before);
+}
+
+TEST_F(SqliteStoreTest, ErrorsCarrySqlitesMessage) {
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  UserRecord u;
+  u.username = "x";
+  u.email = "x@example.com";
+  c->create_user(u);
+  try {
+    c->create_user(u);
+    FAIL() << "a duplicate user was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("UNIQUE constraint failed"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
+  {
+    std::ofstream out(path());
+    out << std::string(4096, 'x');
+  }
+  EXPECT_THROW(open_sqlite_store(path()), Error);
+}
+
+TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
+  open_sqlite_store(path());
+  Raw raw(path());
+  auto plan = [&](const std::string& sql) { return raw.text("EXPLAIN QUERY PLAN " + sql); };
+  EXPECT_NE(plan("SELECT * FROM messages WHERE room_id = 1 AND parent_id IS NULL AND seq < 5"
+                 " ORDER BY seq DESC LIMIT 51")
+                .find("messages_by_room_seq"),
+            std::string::npos);
+  EXPECT_NE(plan("SELECT * FROM messages WHERE room_id = 1 AND rev > 5 ORDER BY rev LIMIT 51")
+                .find("messages_by_room_rev"),
+            std::string::npos);
+  EXPECT_NE(plan("SELECT * FROM messages WHERE sender_id = 1 AND client_msg_id = 'x'")
+                .find("messages_by_client_id"),
+            std::string::npos);
+  EXPECT_NE(
+      plan("SELECT * FROM messages WHERE parent_id = 3 ORDER BY seq").find("messages_by_parent"),
+      std::string::npos);
+  EXPECT_NE(plan("SELECT count(*) FROM mentions WHERE user_id = 1 AND room_id = 2 AND seq > 3")
+                .find("mentions_by_user"),
+            std::string::npos);
+  EXPECT_NE(plan("SELECT * FROM users WHERE username = 'A'").find("INDEX"), std::string::npos);
+  EXPECT_NE(plan("SELECT * FROM users WHERE email = 'A'").find("INDEX"), std::string::npos);
+  EXPECT_NE(plan("SELECT * FROM rooms WHERE dm_key = '1,2'").find("rooms_by_dm_key"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace parlor::store::test
