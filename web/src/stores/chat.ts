@@ -400,7 +400,18 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       start(token, me) {
         get().stop();
-        set({ me, users: { ...get().users, [me.id]: me } });
+        set({
+          me,
+          users: { [me.id]: me },
+          conn: 'connecting',
+          rooms: {},
+          timelines: {},
+          pending: {},
+          typing: {},
+          members: {},
+          receipts: {},
+          activeRoomId: null,
+        });
         bind();
         void get().refreshRooms();
         transport.connect(token);

@@ -1,0 +1,71 @@
+// The signed-in layout: sidebar, the open room, and a side panel.
+import { useEffect } from 'react';
+import { useChat, useServices, useUi } from '../app-context';
+import { roomTitle } from '../utils/format';
+import { useHashRoom, useIdle, useTitle, useVisibility } from '../viewmodels/browser';
+import { useSidebarViewModel } from '../viewmodels/viewmodels';
+import { Dialogs } from './Dialogs';
+import { DetailsPanel, ProfilePanel, ThreadPanel } from './Panels';
+import { RoomView } from './RoomView';
+import { Sidebar } from './Sidebar';
+
+export function AppShell() {
+  const { chat, ui } = useServices();
+  const hashRoom = useHashRoom();
+  const rooms = useChat((s) => s.rooms);
+  const users = useChat((s) => s.users);
+  const me = useChat((s) => s.me);
+  const active = useChat((s) => s.activeRoomId);
+  const panel = useUi((s) => s.panel);
+  const sidebarOpen = useUi((s) => s.sidebarOpen);
+  const vm = useSidebarViewModel();
+  useVisibility(chat);
+  useIdle(chat);
+  const activeRoom = active ? rooms[active] : undefined;
+  useTitle(vm.totalUnread, activeRoom ? roomTitle(activeRoom, me?.id, users) : null);
+
+  // Follow the URL; fall back to the first room once rooms are known.
+  const fallback = vm.channels[0]?.id ?? vm.dms[0]?.id ?? null;
+  const wanted = hashRoom && rooms[hashRoom] ? hashRoom : hashRoom && !Object.keys(rooms).length ? null : fallback;
+  useEffect(() => {
+    if (wanted !== chat.getState().activeRoomId) {
+      ui.getState().setPanel(null);
+      ui.getState().setEditing(null);
+      void chat.getState().openRoom(wanted);
+    }
+  }, [wanted, chat, ui]);
+
+  useEffect(() => {
+    const t = setInterval(() => chat.getState().pruneTyping(), 1000);
+    return () => clearInterval(t);
+  }, [chat]);
+
+  return (
+    <div className={`shell${panel ? ' with-panel' : ''}`}>
+      <Sidebar />
+      {sidebarOpen && <div className="scrim" onClick={() => ui.getState().setSidebarOpen(false)} aria-hidden="true" />}
+      {active && activeRoom ? (
+        <RoomView key={active} roomId={active} />
+      ) : (
+        <main className="room-view empty">
+          <div className="empty-state">
+            <h1>Welcome to Parlor</h1>
+            <p>Create a room, browse public rooms, or start a direct message.</p>
+            <div className="form-actions">
+              <button type="button" className="primary" onClick={() => ui.getState().setDialog('create_room')}>
+                Create a room
+              </button>
+              <button type="button" onClick={() => ui.getState().setDialog('browse_rooms')}>
+                Browse rooms
+              </button>
+            </div>
+          </div>
+        </main>
+      )}
+      {active && panel?.kind === 'thread' && <ThreadPanel key={panel.parentId} roomId={active} parentId={panel.parentId} />}
+      {active && panel?.kind === 'details' && <DetailsPanel key={active} roomId={active} />}
+      {panel?.kind === 'profile' && <ProfilePanel key={panel.userId} userId={panel.userId} />}
+      <Dialogs />
+    </div>
+  );
+}

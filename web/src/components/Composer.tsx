@@ -1,0 +1,172 @@
+// The message composer: Enter sends, Shift+Enter breaks the line, @ opens
+// member autocomplete, Up in an empty box edits the user's last message, and
+// typing is reported at most every 3 s.
+import { useRef, useState } from 'react';
+import { useChat, useServices } from '../app-context';
+import { mentionedNames } from '../utils/format';
+import { useMentionCandidates } from '../viewmodels/viewmodels';
+import { EmojiPicker } from './common';
+
+function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
+  const before = text.slice(0, caret);
+  const m = /(^|\s)@([A-Za-z0-9_.-]*)$/.exec(before);
+  if (!m) return null;
+  return { start: caret - m[2].length - 1, query: m[2] };
+}
+
+export function Composer({ roomId, parentId, placeholder }: { roomId: string; parentId?: string; placeholder: string }) {
+  const { chat, ui } = useServices();
+  const archived = useChat((s) => !!s.rooms[roomId]?.archived);
+  const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [picker, setPicker] = useState(false);
+  const [sel, setSel] = useState(0);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const mq = mentionQuery(text, caret);
+  const active = mq && dismissed !== mq.start ? mq : null;
+  const candidates = useMentionCandidates(roomId, active ? active.query : null);
+  const listId = `mentions-${parentId ?? roomId}`;
+
+  const send = () => {
+    const content = text.trim();
+    if (!content) return;
+    const s = chat.getState();
+    const byName = new Map(Object.values(s.users).map((u) => [u.username, u.id]));
+    for (const m of s.members[roomId] ?? []) byName.set(m.username, m.id);
+    const mentions = mentionedNames(content)
+      .map((n) => byName.get(n))
+      .filter((x): x is string => !!x);
+    void s.send(roomId, content, { parentId: parentId ?? null, mentions });
+    setText('');
+    setCaret(0);
+  };
+
+  const complete = (username: string) => {
+    if (!active) return;
+    const next = `${text.slice(0, active.start)}@${username} ${text.slice(caret)}`;
+    const pos = active.start + username.length + 2;
+    setText(next);
+    setCaret(pos);
+    requestAnimationFrame(() => {
+      box.current?.focus();
+      box.current?.setSelectionRange(pos, pos);
+    });
+  };
+
+  const onChange = (value: string, pos: number) => {
+    setText(value);
+    setCaret(pos);
+    setSel(0);
+    if (value.trim()) chat.getState().typingStart(roomId);
+    else chat.getState().typingStop(roomId);
+  };
+
+  const editLast = () => {
+    const s = chat.getState();
+    const tl = s.timelines[roomId];
+    const meId = s.me?.id;
+    if (!tl || !meId) return false;
+    let best: { id: string; seq: number } | null = null;
+    for (const m of Object.values(tl.byId)) {
+      if (m.sender_id !== meId || m.deleted || (m.parent_id ?? undefined) !== parentId) continue;
+      if (!best || m.seq > best.seq) best = m;
+    }
+    if (!best) return false;
+    ui.getState().setEditing(best.id);
+    return true;
+  };
+
+  const showList = active && candidates.length > 0;
+
+  return (
+    <div className="composer">
+      {showList && (
+        <ul className="mention-list" id={listId} role="listbox" aria-label="Mention suggestions">
+          {candidates.map((u, i) => (
+            <li
+              key={u.id}
+              id={`${listId}-${u.id}`}
+              role="option"
+              aria-selected={i === sel}
+              className={i === sel ? 'selected' : ''}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                complete(u.username);
+              }}
+            >
+              <strong>@{u.username}</strong> {u.display_name && u.display_name !== u.username ? u.display_name : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="composer-row">
+        <textarea
+          ref={box}
+          aria-label={placeholder}
+          placeholder={archived ? 'This room is archived' : placeholder}
+          disabled={archived}
+          value={text}
+          rows={Math.min(8, text.split('\n').length)}
+          role="combobox"
+          aria-expanded={!!showList}
+          aria-controls={showList ? listId : undefined}
+          aria-autocomplete="list"
+          aria-activedescendant={showList ? `${listId}-${candidates[sel]?.id}` : undefined}
+          onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onBlur={() => chat.getState().typingStop(roomId)}
+          onKeyDown={(e) => {
+            if (showList) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                const d = e.key === 'ArrowDown' ? 1 : -1;
+                setSel((sel + d + candidates.length) % candidates.length);
+                return;
+              }
+              if (e.key === 'Enter' || e.key === 'Tab') {
+                e.preventDefault();
+                complete(candidates[sel].username);
+                return;
+              }
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setDismissed(active!.start);
+                return;
+              }
+            }
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              send();
+            } else if (e.key === 'ArrowUp' && !text) {
+              if (editLast()) e.preventDefault();
+            }
+          }}
+        />
+        <div className="composer-tools">
+          <button type="button" className="icon-button" aria-label="Insert emoji" aria-expanded={picker} onClick={() => setPicker((v) => !v)}>
+            😊
+          </button>
+          <button type="button" className="primary send-button" aria-label="Send message" disabled={!text.trim()} onClick={send}>
+            Send
+          </button>
+        </div>
+        {picker && (
+          <EmojiPicker
+            onClose={() => setPicker(false)}
+            onPick={(emoji) => {
+              const pos = box.current?.selectionStart ?? text.length;
+              const next = text.slice(0, pos) + emoji + text.slice(pos);
+              setText(next);
+              setPicker(false);
+              requestAnimationFrame(() => {
+                box.current?.focus();
+                box.current?.setSelectionRange(pos + emoji.length, pos + emoji.length);
+              });
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+// The app's dialogs: own status, create a room, browse public rooms, start a DM.
+import { useEffect, useState } from 'react';
+import type { Room, Status, User } from '../api/types';
+import { useChat, useServices, useUi } from '../app-context';
+import { displayName } from '../utils/format';
+import { Avatar, Modal, PresenceDot } from './common';
+
+function StatusDialog({ onClose }: { onClose: () => void }) {
+  const { chat } = useServices();
+  const me = useChat((s) => s.me);
+  const [custom, setCustom] = useState(me?.custom_status ?? '');
+  const set = async (status?: Status) => {
+    await chat.getState().setStatus(status, custom.trim());
+    onClose();
+  };
+  return (
+    <Modal title="Your status" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void set();
+        }}
+      >
+        <fieldset className="status-options">
+          <legend>Availability</legend>
+          {(['online', 'away', 'busy'] as Status[]).map((s) => (
+            <button key={s} type="button" className={me?.status === s ? 'selected' : ''} aria-pressed={me?.status === s} onClick={() => void set(s)}>
+              <PresenceDot status={s} /> {s[0].toUpperCase() + s.slice(1)}
+            </button>
+          ))}
+        </fieldset>
+        <label>
+          Custom status
+          <input value={custom} maxLength={100} onChange={(e) => setCustom(e.target.value)} placeholder="In a meeting" />
+        </label>
+        <div className="form-actions">
+          <button type="button" onClick={() => setCustom('')}>
+            Clear
+          </button>
+          <button type="submit" className="primary">
+            Save status
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function CreateRoomDialog({ onClose }: { onClose: () => void }) {
+  const { chat, rest } = useServices();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [type, setType] = useState<'public' | 'private'>('public');
+  const [error, setError] = useState('');
+  return (
+    <Modal title="Create a room" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          try {
+            const room = await rest.createRoom({ name: name.trim(), description: description.trim(), type, member_ids: [] });
+            chat.getState().addRoom(room);
+            location.hash = `#/r/${room.id}`;
+            onClose();
+          } catch (err) {
+            setError((err as Error).message);
+          }
+        }}
+      >
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} autoFocus />
+        </label>
+        <label>
+          Description
+          <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={250} />
+        </label>
+        <fieldset>
+          <legend>Visibility</legend>
+          <label className="inline">
+            <input type="radio" name="type" checked={type === 'public'} onChange={() => setType('public')} /> Public — anyone can join
+          </label>
+          <label className="inline">
+            <input type="radio" name="type" checked={type === 'private'} onChange={() => setType('private')} /> Private — invitation only
+          </label>
+        </fieldset>
+        {error && (
+          <p role="alert" className="error-text">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="primary">
+            Create room
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function BrowseRoomsDialog({ onClose }: { onClose: () => void }) {
+  const { chat, rest } = useServices();
+  const mine = useChat((s) => s.rooms);
+  const [rooms, setRooms] = useState<Room[] | null>(null);
+  const [filter, setFilter] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    rest.listRooms('public').then(setRooms, (e) => setError((e as Error).message));
+  }, [rest]);
+  const shown = (rooms ?? []).filter((r) => r.name.toLowerCase().includes(filter.toLowerCase()));
+  return (
+    <Modal title="Browse rooms" onClose={onClose}>
+      <label>
+        Filter
+        <input value={filter} onChange={(e) => setFilter(e.target.value)} autoFocus placeholder="Room name" />
+      </label>
+      {error && <p role="alert">{error}</p>}
+      {!rooms && !error && <p role="status">Loading…</p>}
+      <ul className="browse-list">
+        {shown.map((r) => {
+          const joined = !!mine[r.id] && mine[r.id].role != null;
+          return (
+            <li key={r.id}>
+              <div>
+                <strong># {r.name}</strong>
+                <p className="muted">
+                  {r.description || 'No description'} · {r.member_count} members
+                </p>
+              </div>
+              <button
+                type="button"
+                className={joined ? '' : 'primary'}
+                aria-label={`${joined ? 'Open' : 'Join'} ${r.name}`}
+                onClick={async () => {
+                  if (!joined && !(await chat.getState().joinRoom(r.id))) return;
+                  location.hash = `#/r/${r.id}`;
+                  onClose();
+                }}
+              >
+                {joined ? 'Open' : 'Join'}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </Modal>
+  );
+}
+
+function NewDmDialog({ onClose }: { onClose: () => void }) {
+  const { chat, rest } = useServices();
+  const me = useChat((s) => s.me);
+  const [query, setQuery] = useState('');
+  const [users, setUsers] = useState<User[]>([]);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => rest.searchUsers(query.trim(), 20).then(setUsers, (e) => setError((e as Error).message)), 150);
+    return () => clearTimeout(t);
+  }, [query, rest]);
+  return (
+    <Modal title="Start a direct message" onClose={onClose}>
+      <label>
+        Find people
+        <input value={query} onChange={(e) => setQuery(e.target.value)} autoFocus placeholder="Name or username" />
+      </label>
+      {error && <p role="alert">{error}</p>}
+      <ul className="browse-list">
+        {users
+          .filter((u) => u.id !== me?.id)
+          .map((u) => (
+            <li key={u.id}>
+              <Avatar name={displayName(u)} url={u.avatar_url} size={28} status={u.status} />
+              <span className="grow">
+                {displayName(u)} <span className="muted">@{u.username}</span>
+              </span>
+              <button
+                type="button"
+                className="primary"
+                aria-label={`Message ${u.username}`}
+                onClick={async () => {
+                  try {
+                    const room = await rest.openDm([u.id]);
+                    chat.getState().addRoom(room);
+                    location.hash = `#/r/${room.id}`;
+                    onClose();
+                  } catch (e) {
+                    setError((e as Error).message);
+                  }
+                }}
+              >
+                Message
+              </button>
+            </li>
+          ))}
+      </ul>
+    </Modal>
+  );
+}
+
+export function Dialogs() {
+  const { ui } = useServices();
+  const dialog = useUi((s) => s.dialog);
+  const close = () => ui.getState().setDialog(null);
+  if (dialog === 'status') return <StatusDialog onClose={close} />;
+  if (dialog === 'create_room') return <CreateRoomDialog onClose={close} />;
+  if (dialog === 'browse_rooms') return <BrowseRoomsDialog onClose={close} />;
+  if (dialog === 'new_dm') return <NewDmDialog onClose={close} />;
+  return null;
+}

@@ -1,0 +1,115 @@
+// The open room: header, the virtualized message list with infinite scroll
+// up, the typing line and the composer.
+import { useCallback, useEffect } from 'react';
+import { useServices, useUi } from '../app-context';
+import { displayName } from '../utils/format';
+import { useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
+import { PresenceDot, statusLabel } from './common';
+import { Composer } from './Composer';
+import { MessageItem, PendingItem } from './MessageItem';
+import { VirtualList } from './VirtualList';
+
+export function RowView({ row, inThread = false }: { row: Row; inThread?: boolean }) {
+  switch (row.kind) {
+    case 'loading':
+      return <div className="list-note">Loading older messages…</div>;
+    case 'start':
+      return (
+        <div className="list-start">
+          <h3>{row.text}</h3>
+          <p>This is the very beginning of the conversation.</p>
+        </div>
+      );
+    case 'day':
+      return (
+        <div className="day-separator" role="separator" aria-label={row.label}>
+          <span>{row.label}</span>
+        </div>
+      );
+    case 'message':
+      return <MessageItem message={row.message} grouped={row.grouped} inThread={inThread} />;
+    case 'pending':
+      return <PendingItem pending={row.pending} grouped={row.grouped} />;
+  }
+}
+
+const rowKey = (r: Row) => r.key;
+const renderRow = (r: Row) => <RowView row={r} />;
+
+export function TypingLine({ roomId }: { roomId: string }) {
+  const line = useTypingLine(roomId);
+  return (
+    <div className="typing-line" aria-live="polite" data-testid="typing-line">
+      {line}
+    </div>
+  );
+}
+
+export function RoomView({ roomId }: { roomId: string }) {
+  const { chat, ui } = useServices();
+  const vm = useRoomViewModel(roomId);
+  const panel = useUi((s) => s.panel);
+  const onNearTop = useCallback(() => void chat.getState().loadOlder(roomId), [chat, roomId]);
+
+  useEffect(() => {
+    void chat.getState().loadMembers(roomId);
+  }, [chat, roomId]);
+
+  if (!vm.room) return <main className="room-view empty">This room is no longer available.</main>;
+  const room = vm.room;
+
+  return (
+    <main className="room-view" aria-label={`Room ${vm.title}`}>
+      <header className="room-header">
+        <button type="button" className="icon-button only-narrow" aria-label="Show rooms" onClick={() => ui.getState().setSidebarOpen(true)}>
+          ☰
+        </button>
+        <div className="room-header-text">
+          <h1 data-testid="room-title">
+            {room.type === 'dm' ? (
+              <>
+                <PresenceDot status={vm.partner?.status} /> {vm.title}
+              </>
+            ) : (
+              <>
+                <span aria-hidden="true">{room.type === 'private' ? '🔒' : '#'}</span>
+                {vm.title}
+              </>
+            )}
+          </h1>
+          <p className="room-description">
+            {room.type === 'dm'
+              ? `${statusLabel(vm.partner?.status)}${vm.partner?.custom_status ? ` — ${vm.partner.custom_status}` : ''}`
+              : room.description || 'No description'}
+          </p>
+        </div>
+        <button
+          type="button"
+          className="member-count"
+          aria-label={`${room.member_count} members, show room details`}
+          aria-pressed={panel?.kind === 'details'}
+          onClick={() => ui.getState().setPanel(panel?.kind === 'details' ? null : { kind: 'details' })}
+        >
+          👥 {room.member_count}
+        </button>
+      </header>
+      {vm.rows ? (
+        <VirtualList
+          key={roomId}
+          label={`Messages in ${vm.title}`}
+          items={vm.rows}
+          getKey={rowKey}
+          render={renderRow}
+          onNearTop={onNearTop}
+          className="message-list"
+        />
+      ) : (
+        <div className="message-list list-note" role="status">
+          Loading messages…
+        </div>
+      )}
+      <TypingLine roomId={roomId} />
+      <Composer roomId={roomId} placeholder={`Message ${room.type === 'dm' ? displayName({ username: vm.title }) : `#${vm.title}`}`} />
+    </main>
+  );
+}

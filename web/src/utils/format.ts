@@ -1,0 +1,59 @@
+// Small text helpers the views share: names, times, day labels, the typing line.
+import type { Room, User } from '../api/types';
+
+export function displayName(u: Pick<User, 'username' | 'display_name'> | undefined | null): string {
+  if (!u) return 'Someone';
+  return u.display_name || u.username || 'Someone';
+}
+
+export function typingLine(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return 'Several people are typing…';
+}
+
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+export function dayLabel(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  const today = dayKey(now.toISOString());
+  const y = new Date(now);
+  y.setDate(now.getDate() - 1);
+  if (dayKey(iso) === today) return 'Today';
+  if (dayKey(iso) === dayKey(y.toISOString())) return 'Yesterday';
+  return d.toLocaleDateString(undefined, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric',
+  });
+}
+
+export function timeLabel(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+export function roomTitle(room: Room, meId: string | undefined, users: Record<string, User>): string {
+  if (room.type !== 'dm') return room.name;
+  const others = (room.participants ?? []).filter((p) => p.id !== meId);
+  if (!others.length) return room.name || 'Note to self';
+  return others.map((p) => displayName(users[p.id] ?? p)).join(', ');
+}
+
+export function dmPartner(room: Room, meId: string | undefined): User | undefined {
+  return (room.participants ?? []).find((p) => p.id !== meId);
+}
+
+/** Usernames written as @name in content, in order, without duplicates. */
+export function mentionedNames(content: string): string[] {
+  const out: string[] = [];
+  for (const m of content.matchAll(/(?:^|[^\w@])@([A-Za-z0-9_.-]+)/g)) {
+    const name = m[1].replace(/[.-]+$/, '');
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+// Viewmodel hooks: they read the stores and shape typed view state, so the
+// components only render. Selectors return store slices as they are (stable
+// references); derived data is memoised here.
+import { useMemo } from 'react';
+import type { Message, Room, Status, User } from '../api/types';
+import { useChat, useServices } from '../app-context';
+import type { PendingMessage } from '../stores/chat';
+import { dayKey, dayLabel, displayName, dmPartner, roomTitle, typingLine } from '../utils/format';
+
+export interface RoomItem {
+  id: string;
+  title: string;
+  type: Room['type'];
+  unread: number;
+  mentions: number;
+  active: boolean;
+  presence?: Status;
+}
+
+export function useSidebarViewModel() {
+  const rooms = useChat((s) => s.rooms);
+  const users = useChat((s) => s.users);
+  const me = useChat((s) => s.me);
+  const active = useChat((s) => s.activeRoomId);
+  return useMemo(() => {
+    const items = Object.values(rooms)
+      .filter((r) => !r.archived)
+      .map<RoomItem>((r) => {
+        const partner = r.type === 'dm' ? dmPartner(r, me?.id) : undefined;
+        return {
+          id: r.id,
+          title: roomTitle(r, me?.id, users),
+          type: r.type,
+          unread: r.unread_count ?? 0,
+          mentions: r.mention_count ?? 0,
+          active: r.id === active,
+          presence: partner ? (users[partner.id]?.status ?? partner.status ?? 'offline') : undefined,
+        };
+      })
+      .sort((a, b) => a.title.localeCompare(b.title));
+    return {
+      channels: items.filter((i) => i.type !== 'dm'),
+      dms: items.filter((i) => i.type === 'dm'),
+      totalUnread: items.reduce((a, i) => a + i.unread, 0),
+    };
+  }, [rooms, users, me, active]);
+}
+
+export type Row =
+  | { kind: 'start'; key: string; text: string }
+  | { kind: 'loading'; key: string }
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; message: Message; grouped: boolean; mine: boolean }
+  | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
+
+const GROUP_MS = 5 * 60 * 1000;
+
+export function buildRows(
+  order: string[],
+  byId: Record<string, Message>,
+  pending: PendingMessage[],
+  meId: string | undefined,
+  opts: { hasOlder: boolean; title: string; parentId?: string },
+): Row[] {
+  const rows: Row[] = [];
+  rows.push(opts.hasOlder ? { kind: 'loading', key: 'top' } : { kind: 'start', key: 'top', text: opts.title });
+  let prev: { sender: string; at: number; day: string } | null = null;
+  for (const id of order) {
+    const m = byId[id];
+    if (!m) continue;
+    const day = dayKey(m.created_at);
+    if (!prev || prev.day !== day) rows.push({ kind: 'day', key: `day-${day}-${m.id}`, label: dayLabel(m.created_at) });
+    const at = Date.parse(m.created_at);
+    const grouped = !!prev && prev.day === day && prev.sender === m.sender_id && at - prev.at < GROUP_MS && !m.deleted;
+    rows.push({ kind: 'message', key: m.id, message: m, grouped, mine: m.sender_id === meId });
+    prev = { sender: m.sender_id, at, day };
+  }
+  for (const p of pending) {
+    if ((p.parent_id ?? undefined) !== opts.parentId) continue;
+    const grouped = !!prev && prev.sender === meId;
+    rows.push({ kind: 'pending', key: `pending-${p.client_msg_id}`, pending: p, grouped });
+    prev = { sender: meId ?? '', at: Date.parse(p.created_at), day: dayKey(p.created_at) };
+  }
+  return rows;
+}
+
+const NO_PENDING: PendingMessage[] = [];
+
+export function useRoomViewModel(roomId: string) {
+  const room = useChat((s) => s.rooms[roomId]);
+  const tl = useChat((s) => s.timelines[roomId]);
+  const pending = useChat((s) => s.pending[roomId]) ?? NO_PENDING;
+  const me = useChat((s) => s.me);
+  const users = useChat((s) => s.users);
+  const loadingOlder = useChat((s) => !!s.loadingOlder[roomId]);
+  const title = room ? roomTitle(room, me?.id, users) : '';
+  const rows = useMemo(
+    () =>
+      tl && tl.windowStart !== Infinity
+        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, title })
+        : null,
+    [tl, pending, me?.id, title],
+  );
+  const partner = room?.type === 'dm' ? dmPartner(room, me?.id) : undefined;
+  return {
+    room,
+    title,
+    rows,
+    loadingOlder,
+    me,
+    partner: partner ? (users[partner.id] ?? partner) : undefined,
+  };
+}
+
+export function useThreadViewModel(roomId: string, parentId: string) {
+  const tl = useChat((s) => s.timelines[roomId]);
+  const pending = useChat((s) => s.pending[roomId]) ?? NO_PENDING;
+  const me = useChat((s) => s.me);
+  return useMemo(() => {
+    const parent = tl?.byId[parentId];
+    const replies = tl
+      ? Object.values(tl.byId)
+          .filter((m) => m.parent_id === parentId)
+          .sort((a, b) => a.seq - b.seq)
+      : [];
+    const rows = buildRows(
+      replies.map((r) => r.id),
+      tl?.byId ?? {},
+      pending,
+      me?.id,
+      { hasOlder: false, title: '', parentId },
+    ).filter((r) => r.kind !== 'start');
+    return { parent, rows };
+  }, [tl, pending, me?.id, parentId]);
+}
+
+export function useTypingLine(roomId: string): string {
+  const typing = useChat((s) => s.typing[roomId]);
+  const users = useChat((s) => s.users);
+  return useMemo(() => {
+    const names = Object.entries(typing ?? {}).map(([id, e]) => displayName(users[id] ?? { username: e.username }));
+    return typingLine(names);
+  }, [typing, users]);
+}
+
+export function useUser(id: string | undefined): User | undefined {
+  return useChat((s) => (id ? s.users[id] : undefined));
+}
+
+export function useMentionCandidates(roomId: string, query: string | null): User[] {
+  const members = useChat((s) => s.members[roomId]);
+  const users = useChat((s) => s.users);
+  const { chat } = useServices();
+  return useMemo(() => {
+    if (query === null) return [];
+    const meId = chat.getState().me?.id;
+    const pool = members ?? Object.values(users);
+    const q = query.toLowerCase();
+    return pool
+      .filter((u) => u.id !== meId && u.username)
+      .filter((u) => u.username.toLowerCase().startsWith(q) || (u.display_name ?? '').toLowerCase().startsWith(q))
+      .slice(0, 8);
+  }, [members, users, query, chat]);
+}
