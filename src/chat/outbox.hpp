@@ -23,8 +23,8 @@ class Outbox {
                              const boost::json::value& payload) = 0;
   // Every connection subscribed to the room, but `except` (if not empty).
   // The payload is encoded once for all recipients.
-  virtual void to_room(store::Id room_id, std::string_view event,
-                       const boost::json::value& payload, const ConnId& except = {}) = 0;
+  virtual void to_room(store::Id room_id, std::string_view event, const boost::json::value& payload,
+                       const ConnId& except = {}) = 0;
   // Every connection subscribed to the room but none of `except_user`'s
   // (user_typing: the typist's other tabs must not see their own typing).
   // The default sends to the whole room; the app's Outbox overrides it.

@@ -10,10 +10,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "chat/outbox.hpp"
+#include "store/records.hpp"
 
 namespace parlor::core {
 struct Config;
@@ -51,17 +53,33 @@ struct RestRoute {
 using ConnectReply = std::function<void(std::optional<boost::json::object> refusal)>;
 using AckReply = std::function<void(boost::json::object ack)>;
 
+// Knobs that are not in core::Config (mostly for tests).
+struct ServiceOptions {
+  std::function<store::TimeMs()> clock;  // empty = the system clock (Unix ms)
+  bool fast_password_hashing = false;    // tests only: libsodium's minimum argon2id cost
+  // Login brute-force limits: failed attempts per IP and per account (token
+  // buckets; successful logins take nothing).
+  double login_failures_per_ip_burst = 50;
+  double login_failures_per_ip_per_s = 1;
+  double login_failures_per_account_burst = 10;
+  double login_failures_per_account_per_s = 1.0 / 30;
+};
+
 class Service {
  public:
-  Service(const core::Config& config, store::Executor& store, Outbox& outbox);
+  Service(const core::Config& config, store::Executor& store, Outbox& outbox,
+          ServiceOptions options = {});
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
   // Loads what the domain keeps in memory (revoked tokens, secret). Blocking;
-  // call once before serving.
+  // call once before serving. Throws std::runtime_error if the JWT secret
+  // can be neither read nor created, or the store cannot be read.
   void start();
-  // Stops timers; after this, no callback is started.
+  // Stops timers; after this, no callback is started (pending replies are
+  // dropped). Shut down in this order: service.stop(), executor.stop(), then
+  // destroy the Service (queued storage jobs refer to it).
   void stop();
 
   std::vector<RestRoute> rest_routes();

@@ -1,0 +1,153 @@
+// send, edit, delete, react, pin — with their change-stream revs.
+#include "chat/actions/messages.hpp"
+
+#include "chat/access.hpp"
+#include "chat/json.hpp"
+#include "chat/mentions.hpp"
+
+namespace parlor::chat::actions {
+
+namespace json = boost::json;
+
+namespace {
+
+std::vector<store::Id> resolve_mentions(store::Connection& c, const std::string& content) {
+  std::vector<store::Id> ids;
+  for (const auto& name : parse_mentions(content)) {
+    if (auto u = c.user_by_username(name)) ids.push_back(u->id);
+  }
+  return ids;
+}
+
+void broadcast(Domain& d, Outcome& o, store::Id room_id, std::string event, json::object payload) {
+  o.after.push_back([&d, room_id, event = std::move(event), payload = std::move(payload)] {
+    d.outbox().to_room(room_id, event, payload);
+  });
+}
+
+}  // namespace
+
+Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const NewMessage& nm) {
+  Outcome o;
+  if (auto dup = c.message_by_client_id(user_id, nm.client_msg_id)) {
+    o.body["message"] = render_message(c, *dup);
+    return o;
+  }
+  auto a = access_room_by_id(c, nm.room_id, user_id, Need::write);
+  if (!a) return fail(a.error());
+  std::optional<store::MessageRecord> root;
+  if (nm.parent_id) {
+    auto parent = c.message_by_id(*nm.parent_id);
+    if (!parent || parent->room_id != nm.room_id)
+      return fail(invalid("parent_id", "no such message in this room"));
+    if (parent->parent_id) parent = c.message_by_id(*parent->parent_id);
+    if (!parent) return fail(invalid("parent_id", "thread root not found"));
+    if (parent->deleted) return fail(invalid("parent_id", "message is deleted"));
+    root = std::move(parent);
+  }
+  store::MessageRecord m;
+  m.room_id = nm.room_id;
+  m.sender_id = user_id;
+  m.content = nm.content;
+  m.mentions = resolve_mentions(c, nm.content);
+  m.client_msg_id = nm.client_msg_id;
+  m.created_at = d.now();
+  if (root) m.parent_id = root->id;
+  m.rev = c.next_rev(nm.room_id);
+  m.seq = m.rev;
+  m.id = c.insert_message(m);
+  if (root) c.add_reply(root->id, m.created_at, m.rev);
+  auto stored = c.message_by_id(m.id);
+  if (!stored) return fail({Code::internal, "message vanished", 0});
+  json::object msg = render_message(c, *stored);
+  o.body["message"] = msg;
+  json::object ev;
+  ev["message"] = std::move(msg);
+  broadcast(d, o, nm.room_id, "new_message", std::move(ev));
+  return o;
+}
+
+Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id,
+                     const std::string& content) {
+  auto a = access_message_by_id(c, message_id, user_id, Need::write);
+  if (!a) return fail(a.error());
+  if (a->message.sender_id != user_id) return fail(forbidden("only the sender can edit a message"));
+  if (a->message.deleted) return fail(invalid("message_id", "message is deleted"));
+  const std::int64_t rev = c.next_rev(a->message.room_id);
+  c.edit_message(message_id, content, resolve_mentions(c, content), d.now(), rev);
+  auto stored = c.message_by_id(message_id);
+  if (!stored) return fail({Code::internal, "message vanished", 0});
+  Outcome o;
+  json::object msg = render_message(c, *stored);
+  o.body["message"] = msg;
+  json::object ev;
+  ev["message"] = std::move(msg);
+  broadcast(d, o, stored->room_id, "message_edited", std::move(ev));
+  return o;
+}
+
+Outcome delete_message(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id) {
+  auto a = access_message_by_id(c, message_id, user_id, Need::write);
+  if (!a) return fail(a.error());
+  if (auto e = check_delete_message(a->room, a->message, user_id)) return fail(*e);
+  Outcome o;
+  if (a->message.deleted) return o;
+  const std::int64_t rev = c.next_rev(a->message.room_id);
+  c.delete_message(message_id, rev);
+  if (a->message.pinned) c.set_pinned(message_id, false, rev);
+  json::object ev;
+  ev["message_id"] = id_str(message_id);
+  ev["room_id"] = id_str(a->message.room_id);
+  ev["rev"] = rev;
+  ev["parent_id"] =
+      a->message.parent_id ? json::value(id_str(*a->message.parent_id)) : json::value(nullptr);
+  broadcast(d, o, a->message.room_id, "message_deleted", std::move(ev));
+  return o;
+}
+
+Outcome react(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id,
+              const std::string& emoji, bool add) {
+  auto a = access_message_by_id(c, message_id, user_id, Need::write);
+  if (!a) return fail(a.error());
+  if (a->message.deleted) return fail(invalid("message_id", "message is deleted"));
+  const bool changed = add ? c.add_reaction(message_id, user_id, emoji)
+                           : c.remove_reaction(message_id, user_id, emoji);
+  Outcome o;
+  if (changed) {
+    const std::int64_t rev = c.next_rev(a->message.room_id);
+    c.set_rev(message_id, rev);
+    json::object ev;
+    ev["message_id"] = id_str(message_id);
+    ev["room_id"] = id_str(a->message.room_id);
+    ev["emoji"] = emoji;
+    ev["user_id"] = id_str(user_id);
+    ev["rev"] = rev;
+    broadcast(d, o, a->message.room_id, add ? "reaction_added" : "reaction_removed", std::move(ev));
+  }
+  auto stored = c.message_by_id(message_id);
+  if (!stored) return fail({Code::internal, "message vanished", 0});
+  o.body["message"] = render_message(c, *stored);
+  return o;
+}
+
+Outcome pin(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id, bool pinned) {
+  auto a = access_message_by_id(c, message_id, user_id, Need::moderate_write);
+  if (!a) return fail(a.error());
+  if (a->message.deleted) return fail(invalid("message_id", "message is deleted"));
+  Outcome o;
+  if (a->message.pinned == pinned) return o;
+  if (pinned && c.pinned_count(a->message.room_id) >= kMaxPinsPerRoom)
+    return fail({Code::conflict, "a room can have at most 10 pinned messages", 0});
+  const std::int64_t rev = c.next_rev(a->message.room_id);
+  c.set_pinned(message_id, pinned, rev);
+  json::object ev;
+  ev["message_id"] = id_str(message_id);
+  ev["room_id"] = id_str(a->message.room_id);
+  ev["rev"] = rev;
+  ev["user_id"] = id_str(user_id);
+  broadcast(d, o, a->message.room_id, pinned ? "message_pinned" : "message_unpinned",
+            std::move(ev));
+  return o;
+}
+
+}  // namespace parlor::chat::actions

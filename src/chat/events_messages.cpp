@@ -1,0 +1,123 @@
+// Socket.IO events: send_message, edit_message, delete_message,
+// add_reaction/remove_reaction, pin_message/unpin_message.
+#include "chat/actions/messages.hpp"
+#include "chat/domain.hpp"
+#include "chat/validation.hpp"
+
+namespace parlor::chat {
+
+namespace json = boost::json;
+
+namespace {
+
+// room_id, or dm_id in its place (the same id space).
+Result<store::Id> target_room(const json::object& p) {
+  auto room = opt_id(p, "room_id");
+  if (!room) return room.error();
+  auto dm = opt_id(p, "dm_id");
+  if (!dm) return dm.error();
+  if (*room && *dm && **room != **dm) return invalid("dm_id", "conflicts with room_id");
+  if (*room) return **room;
+  if (*dm) return **dm;
+  return invalid("room_id", "is required");
+}
+
+void send_message(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto room = target_room(*p);
+  if (!room) return reply(error_ack(room.error()));
+  auto cmid = req_text(*p, "client_msg_id", {1, 128, false});
+  if (!cmid) return reply(error_ack(cmid.error()));
+  auto parent = opt_id(*p, "parent_id");
+  if (!parent) return reply(error_ack(parent.error()));
+  if (const auto* att = p->if_contains("attachment_ids"); att && !att->is_null()) {
+    if (!att->is_array()) return reply(error_ack(invalid("attachment_ids", "must be an array")));
+    if (!att->get_array().empty())
+      return reply(error_ack(invalid("attachment_ids", "uploads are not supported yet")));
+  }
+  if (const auto* m = p->if_contains("mentions"); m && !m->is_null() && !m->is_array())
+    return reply(error_ack(invalid("mentions", "must be an array")));
+  auto content = message_content(*p, "content", d.config().max_message_chars);
+  if (!content) return reply(error_ack(content.error()));
+  if (unsigned wait = d.send_limiter().take("u:" + std::to_string(s.user_id)))
+    return reply(error_ack({Code::rate_limited, "sending too fast", wait}));
+
+  actions::NewMessage nm{*room, std::move(*content), std::move(*cmid), *parent};
+  d.write([&d, user = s.user_id, nm = std::move(nm)](
+              store::Connection& c) { return actions::send_message(d, c, user, nm); },
+          Domain::ack(std::move(reply)));
+}
+
+void edit_message(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto id = req_id(*p, "message_id");
+  if (!id) return reply(error_ack(id.error()));
+  auto content = message_content(*p, "content", d.config().max_message_chars);
+  if (!content) return reply(error_ack(content.error()));
+  d.write([&d, user = s.user_id, id = *id, content = std::move(*content)](
+              store::Connection& c) { return actions::edit_message(d, c, user, id, content); },
+          Domain::ack(std::move(reply)));
+}
+
+void delete_message(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto id = req_id(*p, "message_id");
+  if (!id) return reply(error_ack(id.error()));
+  d.write([&d, user = s.user_id,
+           id = *id](store::Connection& c) { return actions::delete_message(d, c, user, id); },
+          Domain::ack(std::move(reply)));
+}
+
+void reaction(Domain& d, const Session& s, const json::value& payload, AckReply reply, bool add) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto id = req_id(*p, "message_id");
+  if (!id) return reply(error_ack(id.error()));
+  auto emoji = req_text(*p, "emoji", {1, 64, false});
+  if (!emoji) return reply(error_ack(emoji.error()));
+  if (auto e = check_emoji(*emoji)) return reply(error_ack(*e));
+  d.write([&d, user = s.user_id, id = *id, emoji = std::move(*emoji),
+           add](store::Connection& c) { return actions::react(d, c, user, id, emoji, add); },
+          Domain::ack(std::move(reply)));
+}
+
+void pin(Domain& d, const Session& s, const json::value& payload, AckReply reply, bool pinned) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto id = req_id(*p, "message_id");
+  if (!id) return reply(error_ack(id.error()));
+  d.write([&d, user = s.user_id, id = *id,
+           pinned](store::Connection& c) { return actions::pin(d, c, user, id, pinned); },
+          Domain::ack(std::move(reply)));
+}
+
+}  // namespace
+
+void register_message_events(Domain& d) {
+  d.on_event("send_message", [&d](const Session& s, const json::value& p, AckReply r) {
+    send_message(d, s, p, std::move(r));
+  });
+  d.on_event("edit_message", [&d](const Session& s, const json::value& p, AckReply r) {
+    edit_message(d, s, p, std::move(r));
+  });
+  d.on_event("delete_message", [&d](const Session& s, const json::value& p, AckReply r) {
+    delete_message(d, s, p, std::move(r));
+  });
+  d.on_event("add_reaction", [&d](const Session& s, const json::value& p, AckReply r) {
+    reaction(d, s, p, std::move(r), true);
+  });
+  d.on_event("remove_reaction", [&d](const Session& s, const json::value& p, AckReply r) {
+    reaction(d, s, p, std::move(r), false);
+  });
+  d.on_event("pin_message", [&d](const Session& s, const json::value& p, AckReply r) {
+    pin(d, s, p, std::move(r), true);
+  });
+  d.on_event("unpin_message", [&d](const Session& s, const json::value& p, AckReply r) {
+    pin(d, s, p, std::move(r), false);
+  });
+}
+
+}  // namespace parlor::chat

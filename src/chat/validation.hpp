@@ -1,0 +1,62 @@
+// Reading untrusted JSON payloads field by field. Every failure is an
+// `invalid` error naming the field (or `too_large` for over-long content);
+// nothing is coerced except ids, which are accepted as decimal strings (the
+// contract's form) or as positive integers.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chat/error.hpp"
+#include "store/records.hpp"
+
+namespace parlor::chat {
+
+struct TextRule {
+  std::size_t min_chars = 0;
+  std::size_t max_chars = 1000;
+  bool trim = false;  // strip surrounding ASCII whitespace before checking
+};
+
+// The payload itself must be an object (null counts as an empty object when
+// `allow_null`).
+Result<boost::json::object> as_object(const boost::json::value& v, bool allow_null = false);
+
+std::optional<store::Id> parse_id(std::string_view text);
+std::optional<store::Id> parse_id(const boost::json::value& v);
+
+// Missing (or null) → nullopt; present and wrong → error.
+Result<std::optional<std::string>> opt_text(const boost::json::object& o, std::string_view field,
+                                            TextRule rule);
+Result<std::string> req_text(const boost::json::object& o, std::string_view field, TextRule rule);
+Result<std::optional<store::Id>> opt_id(const boost::json::object& o, std::string_view field);
+Result<store::Id> req_id(const boost::json::object& o, std::string_view field);
+Result<std::vector<store::Id>> id_list(const boost::json::object& o, std::string_view field,
+                                       std::size_t max, bool required);
+Result<std::optional<bool>> opt_bool(const boost::json::object& o, std::string_view field);
+// Integers only (no fractions); also accepts a decimal string, as query
+// strings arrive as text.
+Result<std::optional<std::int64_t>> opt_int(const boost::json::object& o, std::string_view field,
+                                            std::int64_t min, std::int64_t max);
+
+// Message content: valid UTF-8, not blank, at most max_chars code points
+// (→ too_large).
+Result<std::string> message_content(const boost::json::object& o, std::string_view field,
+                                    std::size_t max_chars);
+
+// Account fields.
+std::optional<Error> check_username(std::string_view s);
+std::optional<Error> check_email(std::string_view s);
+std::optional<Error> check_password(std::string_view s);
+// Reaction emoji: 1..64 bytes of valid UTF-8 without whitespace or controls.
+std::optional<Error> check_emoji(std::string_view s);
+
+std::string to_lower_ascii(std::string_view s);
+
+}  // namespace parlor::chat
