@@ -12,11 +12,15 @@ namespace parlor::store {
 struct SqliteOptions {
   bool synchronous_full = true;  // false: synchronous=NORMAL (a crash may lose the last commits)
   int busy_timeout_ms = 5000;
+  // WAL checkpoints run on a background thread once the WAL reaches this many
+  // pages, so no commit waits for one; 0 = SQLite's own, inside a commit.
+  int checkpoint_pages = 1000;
 };
 
 // Opens (creating if needed) the database at `path` and brings its schema up
 // to date. Throws store::Error if the file cannot be opened or migrated.
 // The returned Store is thread-safe; each connect() gives one connection.
+// Every Connection must be destroyed before the Store.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, SqliteOptions options = {});
 
 }  // namespace parlor::store

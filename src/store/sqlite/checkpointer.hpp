@@ -1,0 +1,44 @@
+// Moves WAL checkpoints off the committing thread. SQLite's automatic
+// checkpoint runs inside the COMMIT that crosses the WAL size limit, so one
+// unlucky batch pays for copying megabytes into the database file and an
+// extra fsync. Instead, every connection reports the WAL size after its
+// commits (sqlite3_wal_hook, which also turns the automatic checkpoint off),
+// and this thread runs PASSIVE checkpoints on its own connection: they never
+// block writers or readers.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/sqlite/db.hpp"
+
+namespace parlor::store::sqlite {
+
+class Checkpointer {
+ public:
+  // Checkpoints once the WAL holds `pages` pages or more.
+  Checkpointer(const std::string& path, const OpenOptions& options, int pages);
+  ~Checkpointer();  // stops the thread
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Makes `db` report to this checkpointer. The Checkpointer must outlive it.
+  void watch(Db& db);
+
+ private:
+  static int on_commit(void* self, sqlite3* db, const char* name, int pages);
+  void run();
+
+  Db db_;
+  int pages_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool wanted_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace parlor::store::sqlite
