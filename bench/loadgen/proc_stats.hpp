@@ -1,0 +1,24 @@
+// Reads a server's CPU time and resident memory from /proc, summed over the
+// process and its descendants (the reference's cluster mode is several
+// processes).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+namespace parlor::bench {
+
+struct ProcSample {
+  bool ok = false;
+  double cpu_s = 0;           // user + system, all threads
+  std::uint64_t rss_kib = 0;  // VmRSS
+  unsigned processes = 0;
+};
+
+ProcSample sample_process_tree(pid_t root);
+
+// Raises this process's open-file soft limit to its hard limit; returns the new soft limit.
+std::uint64_t raise_fd_limit();
+
+}  // namespace parlor::bench
