@@ -1,6 +1,7 @@
 // The message composer: Enter sends, Shift+Enter breaks the line, @ opens
 // member autocomplete, Up in an empty box edits the user's last message, and
 // typing is reported at most every 3 s.
+import { Icon } from './icons';
 import { useRef, useState } from 'react';
 import { useChat, useServices } from '../app-context';
 import { mentionedNames } from '../utils/format';
@@ -145,7 +146,7 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
         />
         <div className="composer-tools">
           <button type="button" className="icon-button" aria-label="Insert emoji" aria-expanded={picker} onClick={() => setPicker((v) => !v)}>
-            😊
+            <Icon name="smile" />
           </button>
           <button type="button" className="primary send-button" aria-label="Send message" disabled={!text.trim()} onClick={send}>
             Send

@@ -2,6 +2,7 @@
 // edited/deleted markers, reactions, thread replies, and the actions its
 // viewer may take. A pending (local echo) message shows its sending state
 // with retry and discard.
+import { Icon } from './icons';
 import { memo, useState } from 'react';
 import type { Message } from '../api/types';
 import { useChat, useServices, useUi } from '../app-context';
@@ -106,7 +107,11 @@ export const MessageItem = memo(function MessageItem({
           <div className="message-head">
             <span className="message-author">{author}</span>
             <time dateTime={message.created_at}>{timeLabel(message.created_at)}</time>
-            {message.pinned && <span className="pin-mark" aria-label="Pinned">📌</span>}
+            {message.pinned && (
+              <span className="pin-mark" role="img" aria-label="Pinned">
+                <Icon name="pin" size={14} />
+              </span>
+            )}
           </div>
         )}
         {message.deleted ? (
@@ -164,7 +169,7 @@ export const MessageItem = memo(function MessageItem({
       {!message.deleted && !editing && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           <button type="button" className="icon-button" aria-label="Add reaction" onClick={() => setPicker((v) => !v)}>
-            😊
+            <Icon name="smile" />
           </button>
           {!inThread && (
             <button
@@ -173,12 +178,12 @@ export const MessageItem = memo(function MessageItem({
               aria-label="Reply in thread"
               onClick={() => ui.getState().setPanel({ kind: 'thread', parentId: message.id })}
             >
-              💬
+              <Icon name="reply" />
             </button>
           )}
           {mine && (
             <button type="button" className="icon-button" aria-label="Edit message" onClick={() => ui.getState().setEditing(message.id)}>
-              ✏️
+              <Icon name="edit" />
             </button>
           )}
           {(canModerate || mine) && (
@@ -188,7 +193,7 @@ export const MessageItem = memo(function MessageItem({
               aria-label={message.pinned ? 'Unpin message' : 'Pin message'}
               onClick={() => void chat.getState().setPinned(message.id, !message.pinned)}
             >
-              📌
+              <Icon name="pin" />
             </button>
           )}
           {(mine || canModerate) && (
@@ -200,7 +205,7 @@ export const MessageItem = memo(function MessageItem({
                 if (window.confirm('Delete this message?')) void chat.getState().remove(message.id);
               }}
             >
-              🗑️
+              <Icon name="trash" />
             </button>
           )}
           {picker && <EmojiPicker label="Pick a reaction" onPick={react} onClose={() => setPicker(false)} />}

@@ -1,5 +1,6 @@
 // The side panels: a thread beside the room, the room's details (members,
 // pinned messages, admin settings, leave) and a user's profile.
+import { Icon } from './icons';
 import { useEffect, useState } from 'react';
 import type { Message, User } from '../api/types';
 import { useChat, useServices } from '../app-context';
@@ -17,7 +18,7 @@ function PanelFrame({ title, children, testId }: { title: string; children: Reac
       <header className="panel-header">
         <h2>{title}</h2>
         <button type="button" className="icon-button" aria-label={`Close ${title.toLowerCase()}`} onClick={() => ui.getState().setPanel(null)}>
-          ✕
+          <Icon name="close" />
         </button>
       </header>
       {children}

@@ -1,5 +1,6 @@
 // The open room: header, the virtualized message list with infinite scroll
 // up, the typing line and the composer.
+import { Icon } from './icons';
 import { useCallback, useEffect } from 'react';
 import { useServices, useUi } from '../app-context';
 import { displayName } from '../utils/format';
@@ -62,7 +63,7 @@ export function RoomView({ roomId }: { roomId: string }) {
     <main className="room-view" aria-label={`Room ${vm.title}`}>
       <header className="room-header">
         <button type="button" className="icon-button only-narrow" aria-label="Show rooms" onClick={() => ui.getState().setSidebarOpen(true)}>
-          ☰
+          <Icon name="menu" />
         </button>
         <div className="room-header-text">
           <h1 data-testid="room-title">
@@ -72,7 +73,7 @@ export function RoomView({ roomId }: { roomId: string }) {
               </>
             ) : (
               <>
-                <span aria-hidden="true">{room.type === 'private' ? '🔒' : '#'}</span>
+                <span aria-hidden="true">{room.type === 'private' ? <Icon name="lock" size={16} /> : '#'}</span>
                 {vm.title}
               </>
             )}
@@ -90,7 +91,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           aria-pressed={panel?.kind === 'details'}
           onClick={() => ui.getState().setPanel(panel?.kind === 'details' ? null : { kind: 'details' })}
         >
-          👥 {room.member_count}
+          <Icon name="users" /> {room.member_count}
         </button>
       </header>
       {vm.rows ? (

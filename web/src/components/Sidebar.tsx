@@ -1,5 +1,6 @@
 // The sidebar: the user's own status, the connection state, rooms and DMs
 // with unread and mention badges and presence dots.
+import { Icon } from './icons';
 import { useChat, useServices, useUi } from '../app-context';
 import type { ConnState } from '../stores/chat';
 import { displayName } from '../utils/format';
@@ -41,7 +42,7 @@ function RoomLink({ item }: { item: RoomItem }) {
           <PresenceDot status={item.presence} />
         ) : (
           <span className="room-glyph" aria-hidden="true">
-            {item.type === 'private' ? '🔒' : '#'}
+            {item.type === 'private' ? <Icon name="lock" size={13} /> : '#'}
           </span>
         )}
         <span className="room-name">{item.title}</span>
@@ -74,10 +75,10 @@ export function Sidebar() {
           <div className="section-head">
             <h2 id="rooms-h">Rooms</h2>
             <button type="button" className="icon-button" aria-label="Browse public rooms" onClick={() => ui.getState().setDialog('browse_rooms')}>
-              🔍
+              <Icon name="search" />
             </button>
             <button type="button" className="icon-button" aria-label="Create a room" onClick={() => ui.getState().setDialog('create_room')}>
-              ＋
+              <Icon name="plus" />
             </button>
           </div>
           <ul className="room-list">
@@ -90,7 +91,7 @@ export function Sidebar() {
           <div className="section-head">
             <h2 id="dms-h">Direct messages</h2>
             <button type="button" className="icon-button" aria-label="Start a direct message" onClick={() => ui.getState().setDialog('new_dm')}>
-              ＋
+              <Icon name="plus" />
             </button>
           </div>
           <ul className="room-list">

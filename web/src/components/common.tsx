@@ -1,5 +1,6 @@
 // Small shared pieces: avatar, presence dot, badges, a modal dialog, and the
 // emoji picker.
+import { Icon } from './icons';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Status } from '../api/types';
 import { EMOJI } from '../utils/emoji';
@@ -70,7 +71,7 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
         <header className="modal-header">
           <h2>{title}</h2>
           <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-            ✕
+            <Icon name="close" />
           </button>
         </header>
         {children}

@@ -1,0 +1,75 @@
+// Unread and mention badges agree across two tabs of one user, and clear in
+// both when either reads the room. Also takes screenshots at phone width and
+// in the dark theme.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { contextFor, launch, newRoom, newUser, openPage, send, shot, startServer, until, untilEq } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const badge = (page, roomId, kind) =>
+  page.locator(`[data-testid="room-link"][data-room-id="${roomId}"] [data-testid="${kind}-badge"]`);
+
+async function badges(page, roomId) {
+  const u = badge(page, roomId, 'unread');
+  const m = badge(page, roomId, 'mention');
+  return `${(await u.count()) ? await u.innerText() : '0'}/${(await m.count()) ? await m.innerText() : '-'}`;
+}
+
+test('unread and mention badges agree across two tabs', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const general = await newRoom(server, ana, 'general', [bo]);
+  const lobby = await newRoom(server, ana, 'lobby', [bo]);
+
+  const ca = await contextFor(browser, ana);
+  const cb = await contextFor(browser, bo);
+  const pa = await openPage(ca, server, `#/r/${general.id}`);
+  const tab1 = await openPage(cb, server, `#/r/${lobby.id}`);
+  const tab2 = await openPage(cb, server, `#/r/${lobby.id}`);
+
+  await send(pa, 'first news');
+  await send(pa, `@${bo.username} please look`);
+  await send(pa, 'third');
+  for (const tab of [tab1, tab2]) await untilEq(() => badges(tab, general.id), '3/@1', 'badges in each tab');
+  assert.match(await tab1.title(), /^\(3\)/);
+  assert.match(await tab2.title(), /^\(3\)/);
+  await shot(tab1, 'unread-badges');
+
+  // Reading in one tab clears both.
+  await tab1.bringToFront();
+  await tab1.locator(`[data-testid="room-link"][data-room-id="${general.id}"]`).click();
+  await until(async () => (await tab1.locator('.room-view [data-testid="message"]').count()) === 3, 'room open in tab 1');
+  for (const tab of [tab1, tab2]) await untilEq(() => badges(tab, general.id), '0/-', 'badges cleared in each tab');
+  assert.doesNotMatch(await tab2.title(), /^\(/);
+
+  // A new mention counts again, in both tabs, while tab 1 looks elsewhere.
+  await tab1.locator(`[data-testid="room-link"][data-room-id="${lobby.id}"]`).click();
+  await untilEq(async () => (await tab1.getByTestId('room-title').innerText()).replace(/\s/g, ''), '#lobby', 'tab 1 on lobby');
+  await send(pa, `again @${bo.username}, see above`);
+  await untilEq(() => badges(tab2, general.id), '1/@1', 'new mention in tab 2');
+  await untilEq(() => badges(tab1, general.id), '1/@1', 'new mention in tab 1');
+
+  // Screenshots: phone width and dark theme.
+  const phone = await contextFor(browser, bo, { viewport: { width: 390, height: 800 }, colorScheme: 'dark' });
+  const pp = await openPage(phone, server, `#/r/${general.id}`);
+  await until(async () => (await pp.locator('.room-view [data-testid="message"]').count()) >= 4, 'phone loaded');
+  await shot(pp, 'phone-dark');
+  await pp.getByRole('button', { name: 'Show rooms' }).click();
+  await shot(pp, 'phone-sidebar');
+  const dark = await contextFor(browser, ana, { colorScheme: 'dark' });
+  const pd = await openPage(dark, server, `#/r/${general.id}`);
+  await pd.getByRole('button', { name: /members, show room details/ }).click();
+  await pd.getByTestId('details-panel').getByText(bo.username).first().waitFor();
+  await shot(pd, 'room-details-dark');
+  for (const c of [ca, cb, phone, dark]) await c.close();
+});

@@ -1,0 +1,53 @@
+// One user in two tabs, another user watching: closing one tab keeps them
+// online, closing both shows them offline, without any refresh.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { api, contextFor, launch, messageBodies, newUser, openPage, send, shot, startServer, until } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function partnerStatus(page, roomId) {
+  return page.locator(`[data-testid="room-link"][data-room-id="${roomId}"] .presence`).getAttribute('data-status');
+}
+
+test('presence follows the last open tab', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const { conversation: dm } = await api(server, 'POST', '/api/direct-messages', {
+    token: bo.token,
+    body: { participant_ids: [ana.user.id] },
+  });
+
+  const cb = await contextFor(browser, bo);
+  const watcher = await openPage(cb, server, `#/r/${dm.id}`);
+  await until(async () => (await partnerStatus(watcher, dm.id)) === 'offline', 'Ana offline at first');
+
+  const ca = await contextFor(browser, ana);
+  const tab1 = await openPage(ca, server, `#/r/${dm.id}`);
+  const tab2 = await openPage(ca, server, `#/r/${dm.id}`);
+  await until(async () => (await partnerStatus(watcher, dm.id)) === 'online', 'Ana online');
+  await shot(watcher, 'direct-message');
+
+  await tab1.close();
+  // A message sent after the close reaches Bo after any presence change the
+  // close caused, so checking presence once it arrives is not a race.
+  await send(tab2, 'still here');
+  await until(async () => (await messageBodies(watcher)).includes('still here'), 'message from the remaining tab');
+  assert.equal(await partnerStatus(watcher, dm.id), 'online');
+  assert.equal(await watcher.locator('.room-header .presence').getAttribute('data-status'), 'online');
+
+  await tab2.close();
+  await until(async () => (await partnerStatus(watcher, dm.id)) === 'offline', 'Ana offline after the last tab closed');
+  await until(async () => (await watcher.locator('.room-header .presence').getAttribute('data-status')) === 'offline', 'header shows offline');
+  await ca.close();
+  await cb.close();
+});

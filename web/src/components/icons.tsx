@@ -1,0 +1,38 @@
+// Line icons drawn as inline SVG, so controls do not depend on an emoji font.
+const PATHS: Record<string, string[]> = {
+  smile: ['M12 2a10 10 0 1 0 0 20a10 10 0 1 0 0-20', 'M8 14s1.5 2 4 2 4-2 4-2', 'M9 9h.01', 'M15 9h.01'],
+  reply: ['M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z'],
+  edit: ['M12 20h9', 'M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z'],
+  pin: ['M12 17v5', 'M9 3h6l-1 6 3 4H7l3-4z'],
+  trash: ['M3 6h18', 'M8 6V4h8v2', 'M19 6l-1 14H6L5 6'],
+  search: ['M11 4a7 7 0 1 0 0 14a7 7 0 1 0 0-14', 'M21 21l-4.5-4.5'],
+  plus: ['M12 5v14', 'M5 12h14'],
+  users: ['M9 4a4 4 0 1 0 0 8a4 4 0 1 0 0-8', 'M2 21v-1a6 6 0 0 1 12 0v1', 'M16 4a4 4 0 0 1 0 8', 'M22 21v-1a6 6 0 0 0-4-5.6'],
+  close: ['M6 6l12 12', 'M18 6L6 18'],
+  menu: ['M3 6h18', 'M3 12h18', 'M3 18h18'],
+  lock: ['M7 11h10a2 2 0 0 1 2 2v6a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2v-6a2 2 0 0 1 2-2z', 'M8 11V7a4 4 0 0 1 8 0v4'],
+};
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {
+  return (
+    <svg
+      className="icon"
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {PATHS[name].map((d) => (
+        <path key={d} d={d} />
+      ))}
+    </svg>
+  );
+}
