@@ -89,8 +89,8 @@ std::vector<UserRecord> SqliteConnection::users_by_ids(const std::vector<Id>& id
 }
 
 std::vector<UserRecord> SqliteConnection::search_users(const std::string& query, int limit) {
-  // LIKE is case-insensitive for ASCII; the username column's NOCASE
-  // collation lets the prefix match use its index.
+  // LIKE is case-insensitive for ASCII. A scan: the display-name half cannot
+  // use an index (fine at our user counts; the search issue revisits it).
   static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS
                                 " FROM users WHERE username LIKE ?1 ESCAPE '\\'"
                                 " OR display_name LIKE ?1 ESCAPE '\\'"
