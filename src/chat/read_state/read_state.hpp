@@ -16,7 +16,10 @@
 //  - mark_read (any tab): unread_update to all the reader's connections.
 //  - an edit that adds or removes a mention, or a delete: the server sends
 //    unread_update with fresh counts to each online member whose counts
-//    changed (offline members get fresh counts from sync / REST).
+//    changed (offline members get fresh counts from sync / REST). A user
+//    newly mentioned by an edit also gets `mention` (message.edited is
+//    true: a notification only, the client does not count it), sent before
+//    that unread_update.
 #pragma once
 
 #include <boost/json/object.hpp>
