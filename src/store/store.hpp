@@ -101,7 +101,8 @@ class Connection {
   virtual std::vector<MessageRecord> pinned_messages(Id room_id) = 0;  // newest pin first
   virtual std::int64_t pinned_count(Id room_id) = 0;
   // Every message of the room (replies included) whose rev > after_rev, in rev
-  // order, at most limit + 1 (so the caller can tell has_more).
+  // order (then seq: a reply and its thread root may share a rev), at most
+  // limit + 1 (so the caller can tell has_more).
   virtual std::vector<MessageRecord> messages_changed_after(Id room_id, std::int64_t after_rev,
                                                             int limit) = 0;
   // The newest top-level message of the room, if any.

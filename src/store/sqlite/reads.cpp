@@ -180,7 +180,7 @@ std::vector<MessageRecord> SqliteConnection::messages_changed_after(Id room_id,
                                                                     int limit) {
   static constexpr char sql[] = "SELECT " PARLOR_MESSAGE_COLUMNS
                                 " FROM messages WHERE room_id = ? AND rev > ?"
-                                " ORDER BY rev LIMIT ?";
+                                " ORDER BY rev, seq LIMIT ?";
   auto q = db_.query(sql);
   q.bind(1, room_id).bind(2, after_rev).bind(3, static_cast<std::int64_t>(std::max(limit, 0)) + 1);
   return read_messages(q);

@@ -779,6 +779,22 @@ TEST_P(StoreSuite, MessagesChangedAfterInRevOrderWithOneExtra) {
   EXPECT_TRUE(c().messages_changed_after(room, c().room_by_id(room)->rev, 10).empty());
 }
 
+TEST_P(StoreSuite, MessagesSharingARevComeInSeqOrder) {
+  Id room = make_room("r");
+  Id a = make_user("a");
+  MessageRecord root = post(room, a, "root");
+  // The domain may give a reply and its root's reply count one rev.
+  MessageRecord reply;
+  reply.room_id = room;
+  reply.sender_id = a;
+  reply.parent_id = root.id;
+  reply.seq = reply.rev = c().next_rev(room);
+  reply.id = c().insert_message(reply);
+  c().add_reply(root.id, 1, reply.rev);
+  EXPECT_EQ(ids_of(c().messages_changed_after(room, 0, 10)), (std::vector<Id>{root.id, reply.id}));
+  EXPECT_EQ(c().message_by_id(root.id)->rev, c().message_by_id(reply.id)->rev);
+}
+
 // ---- read state
 
 TEST_P(StoreSuite, UnreadCountsTopLevelOthersNotDeleted) {
