@@ -12,7 +12,9 @@
 //
 // The queues are bounded: submit_* returns false (and drops the job) when
 // full, so callers can answer "overloaded" instead of growing memory.
-// `done` callbacks must be quick: post to your own executor.
+// `done` callbacks must be quick: post to your own executor. They must not
+// call stop() (it joins the thread they run on); submitting more work from
+// them is fine. With reader_threads = 0, submit_read always returns false.
 #pragma once
 
 #include <condition_variable>

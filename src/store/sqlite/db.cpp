@@ -79,6 +79,8 @@ Db::Db(const std::string& path, const OpenOptions& options) {
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA cache_size = -8192");
     exec("PRAGMA temp_store = MEMORY");
+    // After a burst the WAL file is cut back to this size once checkpointed.
+    exec("PRAGMA journal_size_limit = 67108864");
   } catch (...) {
     sqlite3_close(db_);
     throw;
