@@ -163,6 +163,8 @@ export async function send(page, text, scope = '.room-view') {
 
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
+  // Let layout settle (panels opening, rows measured) before the capture.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 

@@ -36,6 +36,14 @@ export function AppShell() {
   }, [wanted, chat, ui]);
 
   useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !ui.getState().dialog && !e.defaultPrevented) ui.getState().setPanel(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [ui]);
+
+  useEffect(() => {
     const t = setInterval(() => chat.getState().pruneTyping(), 1000);
     return () => clearInterval(t);
   }, [chat]);
@@ -45,7 +53,7 @@ export function AppShell() {
       <Sidebar />
       {sidebarOpen && <div className="scrim" onClick={() => ui.getState().setSidebarOpen(false)} aria-hidden="true" />}
       {active && activeRoom ? (
-        <RoomView key={active} roomId={active} />
+        <RoomView key={`room-${active}`} roomId={active} />
       ) : (
         <main className="room-view empty">
           <div className="empty-state">
@@ -62,9 +70,9 @@ export function AppShell() {
           </div>
         </main>
       )}
-      {active && panel?.kind === 'thread' && <ThreadPanel key={panel.parentId} roomId={active} parentId={panel.parentId} />}
-      {active && panel?.kind === 'details' && <DetailsPanel key={active} roomId={active} />}
-      {panel?.kind === 'profile' && <ProfilePanel key={panel.userId} userId={panel.userId} />}
+      {active && panel?.kind === 'thread' && <ThreadPanel key={`thread-${panel.parentId}`} roomId={active} parentId={panel.parentId} />}
+      {active && panel?.kind === 'details' && <DetailsPanel key={`details-${active}`} roomId={active} />}
+      {panel?.kind === 'profile' && <ProfilePanel key={`profile-${panel.userId}`} userId={panel.userId} />}
       <Dialogs />
     </div>
   );

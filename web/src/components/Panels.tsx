@@ -205,6 +205,43 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
   );
 }
 
+function OwnProfileForm({ user }: { user: User }) {
+  const { chat, rest, session, ui } = useServices();
+  const [name, setName] = useState(user.display_name ?? '');
+  const [note, setNote] = useState('');
+  return (
+    <form
+      className="form profile-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          const updated = await rest.updateMe({ display_name: name.trim() });
+          chat.getState().rememberUsers([updated]);
+          chat.setState((s) => ({ me: s.me && { ...s.me, ...updated } }));
+          session.getState().setUser(updated);
+          setNote('Saved.');
+        } catch (err) {
+          setNote((err as Error).message);
+        }
+      }}
+    >
+      <label>
+        Display name
+        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
+      </label>
+      <div className="form-actions">
+        <button type="button" onClick={() => ui.getState().setDialog('status')}>
+          Set status
+        </button>
+        <button type="submit" className="primary">
+          Save profile
+        </button>
+      </div>
+      {note && <p role="status" className="muted">{note}</p>}
+    </form>
+  );
+}
+
 export function ProfilePanel({ userId }: { userId: string }) {
   const { chat, rest, ui } = useServices();
   const cached = useUser(userId);
@@ -242,10 +279,12 @@ export function ProfilePanel({ userId }: { userId: string }) {
           {u.custom_status ? ` — ${u.custom_status}` : ''}
         </p>
         {u.status === 'offline' && u.last_seen && <p className="muted">Last seen {new Date(u.last_seen).toLocaleString()}</p>}
-        {u.id !== me?.id && (
+        {u.id !== me?.id ? (
           <button type="button" className="primary" onClick={() => void startDm()}>
             Send a message
           </button>
+        ) : (
+          <OwnProfileForm user={u} />
         )}
       </div>
     </PanelFrame>

@@ -107,6 +107,9 @@ export function Sidebar() {
             Enable desktop notifications
           </button>
         )}
+        <button type="button" className="link-button" onClick={() => me && ui.getState().setPanel({ kind: 'profile', userId: me.id })}>
+          Profile
+        </button>
         <button
           type="button"
           className="link-button"

@@ -369,10 +369,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         set({ conn: 'up_to_date' });
         if (idleReported) void transport.request('activity', { idle: true });
         const active = get().activeRoomId;
-        if (active) {
-          void transport.request('join_room', { room_id: active });
-          if (isReading(active)) scheduleRead(active);
-        }
+        if (active && isReading(active)) scheduleRead(active);
         await flushQueued();
       } else if (st === 'reconnecting') {
         set({ conn: 'reconnecting', typing: {} });
@@ -441,7 +438,6 @@ export function createChatStore(deps: ChatDeps): ChatStore {
             set({ lastError: (e as Error).message });
           }
         }
-        if (transport.connected) void transport.request('join_room', { room_id: roomId });
         if (isReading(roomId)) scheduleRead(roomId);
       },
 
@@ -461,7 +457,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       async refreshRooms() {
         try {
-          const rooms = await rest.listRooms();
+          // Rooms listed with a null role are visible but not joined.
+          const rooms = (await rest.listRooms()).filter((r) => r.type === 'dm' || r.role !== null);
           for (const r of rooms) get().addRoom(r);
           const ids = new Set(rooms.map((r) => r.id));
           for (const id of Object.keys(get().rooms)) if (!ids.has(id)) dropRoom(id);
