@@ -1,6 +1,7 @@
 // The contract's error codes and their HTTP statuses.
 #include "chat/error.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace parlor::chat {
@@ -53,7 +54,8 @@ boost::json::object error_object(const Error& e) {
   boost::json::object o;
   o["code"] = code_name(e.code);
   o["message"] = e.message.empty() ? std::string(code_name(e.code)) : e.message;
-  if (e.code == Code::rate_limited) o["retry_after_ms"] = e.retry_after_ms;
+  if (e.code == Code::rate_limited)
+    o["retry_after_ms"] = static_cast<std::int64_t>(e.retry_after_ms);
   return o;
 }
 

@@ -118,7 +118,7 @@ json::object message_json(const store::MessageRecord& m, const store::UserRecord
       if (r.user_ids.empty()) continue;
       json::object ro;
       ro["emoji"] = r.emoji;
-      ro["count"] = r.user_ids.size();
+      ro["count"] = static_cast<std::int64_t>(r.user_ids.size());
       ro["user_ids"] = id_array(r.user_ids);
       reactions.emplace_back(std::move(ro));
     }
