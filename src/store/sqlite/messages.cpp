@@ -64,26 +64,32 @@ void SqliteConnection::edit_message(Id id, const std::string& content,
   static constexpr char history[] =
       "INSERT INTO edits (message_id, content, edited_at) SELECT id, content, ?"
       " FROM messages WHERE id = ?";
+  static constexpr char read[] =
+      "SELECT room_id, seq, sender_id, deleted FROM messages WHERE id = ?";
   static constexpr char update[] =
-      "UPDATE messages SET content = ?, mentions = ?, edited_at = ?, rev = ? WHERE id = ?"
-      " RETURNING room_id, seq, sender_id, deleted";
+      "UPDATE messages SET content = ?, mentions = ?, edited_at = ?, rev = ? WHERE id = ?";
   static constexpr char clear[] = "DELETE FROM mentions WHERE message_id = ?";
-  db_.query(history).bind(1, edited_at).bind(2, id).run();
   Id room_id = 0;
   Id sender_id = 0;
   std::int64_t seq = 0;
   bool deleted = false;
   {
-    auto q = db_.query(update);
-    std::string mention_text = join_ids(mentions);
-    q.bind(1, content).bind(2, mention_text).bind(3, edited_at).bind(4, rev).bind(5, id);
+    auto q = db_.query(read);
+    q.bind(1, id);
     if (!q.step()) return;
     room_id = q.int64(0);
     seq = q.int64(1);
     sender_id = q.int64(2);
     deleted = q.boolean(3);
-    q.run();
   }
+  db_.query(history).bind(1, edited_at).bind(2, id).run();
+  db_.query(update)
+      .bind(1, content)
+      .bind(2, join_ids(mentions))
+      .bind(3, edited_at)
+      .bind(4, rev)
+      .bind(5, id)
+      .run();
   db_.query(clear).bind(1, id).run();
   if (deleted) return;
   std::vector<Id> mentioned;
