@@ -36,6 +36,7 @@ export function RowView({ row, inThread = false }: { row: Row; inThread?: boolea
 
 const rowKey = (r: Row) => r.key;
 const renderRow = (r: Row) => <RowView row={r} />;
+const anchorable = (r: Row) => r.kind === 'message' || r.kind === 'pending';
 
 export function TypingLine({ roomId }: { roomId: string }) {
   const line = useTypingLine(roomId);
@@ -102,6 +103,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           getKey={rowKey}
           render={renderRow}
           onNearTop={onNearTop}
+          anchorable={anchorable}
           className="message-list"
         />
       ) : (

@@ -15,6 +15,8 @@ export interface VirtualListProps<T> {
   onAtBottomChange?: (atBottom: boolean) => void;
   className?: string;
   label: string;
+  /** Rows that may serve as the scroll anchor; default: all. */
+  anchorable?: (item: T) => boolean;
 }
 
 const BOTTOM_SLACK = 48;
@@ -119,7 +121,10 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       atBottom.current = bottom;
       onAtBottomChange?.(bottom);
     }
-    const i = keys.length ? indexAt(el.scrollTop) : -1;
+    // Anchor on a row that stays put when older rows come in (a message, not
+    // the header row or a day separator, which move to the top).
+    let i = keys.length ? indexAt(el.scrollTop) : -1;
+    while (i >= 0 && i < keys.length - 1 && props.anchorable && !props.anchorable(items[i])) i++;
     anchor.current = i >= 0 ? { key: keys[i], delta: offsets[i] - el.scrollTop } : null;
     setView({ top: el.scrollTop, height: el.clientHeight });
     if (el.scrollTop < overscan) onNearTop?.();

@@ -69,7 +69,7 @@ export function buildRows(
     const m = byId[id];
     if (!m) continue;
     const day = dayKey(m.created_at);
-    if (!prev || prev.day !== day) rows.push({ kind: 'day', key: `day-${day}-${m.id}`, label: dayLabel(m.created_at) });
+    if (!prev || prev.day !== day) rows.push({ kind: 'day', key: `day-${day}`, label: dayLabel(m.created_at) });
     const at = Date.parse(m.created_at);
     const grouped = !!prev && prev.day === day && prev.sender === m.sender_id && at - prev.at < GROUP_MS && !m.deleted;
     rows.push({ kind: 'message', key: m.id, message: m, grouped, mine: m.sender_id === meId });

@@ -1,0 +1,88 @@
+// A long room opens with one page fetched, mounts only the rows in view, and
+// scrolling up loads older pages while the reader's place stays put.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { io } from 'socket.io-client';
+import { contextFor, launch, newRoom, newUser, openPage, shot, startServer, until } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function seed(user, roomId, from, count) {
+  const socket = io(server.url, { auth: { token: user.token }, transports: ['websocket'] });
+  await new Promise((ok, fail) => {
+    socket.once('connect', ok);
+    socket.once('connect_error', fail);
+  });
+  for (let i = from; i < from + count; i++) {
+    for (;;) {
+      const ack = await socket.timeout(10000).emitWithAck('send_message', {
+        room_id: roomId,
+        content: `history ${String(i).padStart(3, '0')}`,
+        client_msg_id: `seed-${roomId}-${i}`,
+      });
+      if (ack.ok) break;
+      if (ack.error?.code !== 'rate_limited') throw new Error(JSON.stringify(ack));
+      await new Promise((r) => setTimeout(r, ack.error.retry_after_ms ?? 200));
+    }
+  }
+  socket.close();
+}
+
+test('history scrolls up page by page, keeping the place, with few rows mounted', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const room = await newRoom(server, ana, 'history', [bo]);
+  const total = 160;
+  await Promise.all([seed(ana, room.id, 0, total / 2), seed(bo, room.id, total / 2, total / 2)]);
+
+  const cb = await contextFor(browser, bo);
+  const page = await cb.newPage();
+  const historyCalls = [];
+  page.on('response', (r) => {
+    if (r.url().includes(`/api/rooms/${room.id}/messages`)) historyCalls.push(r.url());
+  });
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${server.url}/#/r/${room.id}`);
+  await until(async () => (await page.locator('.room-view [data-testid="message"]').count()) > 0, 'first page');
+  await until(async () => (await page.locator('.room-view [data-testid="message-body"]').last().innerText()) === 'history 159', 'latest at the bottom');
+  assert.equal(historyCalls.length, 1, 'opens with one page');
+  const mounted = await page.locator('.room-view [data-testid="message"]').count();
+  assert.ok(mounted < 50, `only rows near the viewport are mounted (${mounted})`);
+
+  const list = page.locator('.room-view .vlist');
+  let previousCalls = historyCalls.length;
+  for (let round = 0; round < 10 && !(await page.locator('.list-start').count()); round++) {
+    // Scroll near the top; remember which message is at the top of the view.
+    await list.evaluate((el) => (el.scrollTop = 40));
+    await page.waitForTimeout(50);
+    const anchor = await list.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const rows = [...el.querySelectorAll('[data-testid="message"]')];
+      const first = rows.find((r) => r.getBoundingClientRect().bottom > top + 1);
+      return first && { id: first.getAttribute('data-message-id'), y: first.getBoundingClientRect().top };
+    });
+    await until(async () => historyCalls.length > previousCalls || (await page.locator('.list-start').count()) > 0, 'an older page');
+    previousCalls = historyCalls.length;
+    // Let the new rows render and be measured.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 100)))));
+    if (anchor) {
+      const y = await page.locator(`[data-message-id="${anchor.id}"]`).evaluate((el) => el.getBoundingClientRect().top);
+      assert.ok(Math.abs(y - anchor.y) < 4, `message ${anchor.id} stayed in place (${anchor.y} -> ${y})`);
+    }
+  }
+  await list.evaluate((el) => (el.scrollTop = 0));
+  await until(async () => (await page.locator('.list-start').count()) === 1, 'beginning of the room');
+  assert.equal(await page.locator('.room-view [data-testid="message-body"]').first().innerText(), 'history 000');
+  assert.ok(historyCalls.length >= Math.ceil(total / 50), 'older pages fetched on demand');
+  await shot(page, 'history-top');
+  await cb.close();
+});
