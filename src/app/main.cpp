@@ -1,15 +1,77 @@
 // parlor: load the configuration, build the server, run until a signal.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "eio/server.hpp"
+#include "net/http_server.hpp"
+#include "net/io_pool.hpp"
+#include "net/metrics.hpp"
+#include "net/shutdown.hpp"
+#include "sio/server.hpp"
+
+namespace {
+
+// Many sockets need many descriptors: take whatever the hard limit allows.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  rlim_t before = lim.rlim_cur;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) lim.rlim_cur = before;
+  }
+  spdlog::info("open file limit: {} (was {}, hard limit {})", lim.rlim_cur, before, lim.rlim_max);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  using namespace parlor;
   int exit_code = 0;
-  auto config = parlor::core::parse_config(argc, argv, exit_code);
+  auto config = core::parse_config(argc, argv, exit_code);
   if (!config) return exit_code;
-  parlor::core::init_logging(config->log_format, config->log_level);
+  core::init_logging(config->log_format, config->log_level);
   spdlog::info("parlor {} starting on {}:{}", PARLOR_VERSION, config->listen_host,
                config->listen_port);
+  raise_fd_limit();
+
+  net::IoPool pool(config->io_threads);
+  net::Metrics metrics;
+
+  net::ServerOptions http_opts;
+  http_opts.host = config->listen_host;
+  http_opts.port = config->listen_port;
+  http_opts.max_header_bytes = config->max_header_bytes;
+  http_opts.max_body_bytes = config->max_body_bytes;
+  http_opts.read_timeout_ms = config->http_read_timeout_ms;
+  http_opts.cors_origin = config->cors_origin;
+  http_opts.web_root = config->web_root;
+  net::Server http(pool, metrics, http_opts);
+
+  eio::Options eio_opts;
+  eio_opts.ping_interval = std::chrono::milliseconds(config->ping_interval_ms);
+  eio_opts.ping_timeout = std::chrono::milliseconds(config->ping_timeout_ms);
+  eio_opts.max_payload = config->max_payload;
+  eio_opts.max_send_queue_bytes = config->max_send_queue_bytes;
+  eio::Server engine(pool, metrics, eio_opts);
+  sio::Server io(engine, pool, metrics);
+  io.of("/");  // accepts every CONNECT until the chat domain installs its handlers
+  http.mount(engine.mount("/socket.io/"));
+
+  // The chat domain binds here: io.of("/") handlers and http.router() routes.
+
+  if (auto ec = http.listen()) {
+    spdlog::error("cannot listen on {}:{}: {}", config->listen_host, config->listen_port,
+                  ec.message());
+    return 1;
+  }
+  spdlog::info("listening on http://{}:{} with {} I/O threads", config->listen_host, http.port(),
+               pool.size());
+  net::run_until_signal(
+      pool, http, [&] { engine.close_all(); }, [&] { return engine.session_count() == 0; },
+      std::chrono::milliseconds(config->shutdown_grace_ms));
+  spdlog::info("stopped");
   return 0;
 }

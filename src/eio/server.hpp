@@ -1,0 +1,161 @@
+// The Engine.IO v4 server: sessions over HTTP long-polling and WebSocket
+// (directly or by upgrade), heartbeats, limits and bounded send queues.
+//
+// Threading: a session lives on the I/O thread (io_context) where its
+// handshake arrived, for its whole life. Polling requests that arrive on
+// other threads are posted to it; an upgrading WebSocket's file descriptor is
+// moved onto the session's io_context. All Session methods must be called on
+// session->executor(); Server methods are thread-safe.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "eio/packet.hpp"
+#include "net/http_server.hpp"
+#include "net/io_pool.hpp"
+#include "net/metrics.hpp"
+#include "net/request.hpp"
+
+namespace parlor::eio {
+
+struct Options {
+  std::chrono::milliseconds ping_interval{25000};
+  std::chrono::milliseconds ping_timeout{20000};
+  std::chrono::milliseconds upgrade_timeout{10000};
+  std::size_t max_payload = 1000000;                   // bytes per polling body / WebSocket message
+  std::size_t max_send_queue_bytes = 8 * 1024 * 1024;  // past it: "slow consumer" close
+};
+
+enum class Transport { polling, websocket };
+
+class Server;
+struct Shared;
+struct WsConn;
+
+struct SessionHandlers {
+  // An incoming message packet (text or binary).
+  std::function<void(Packet&&)> on_message;
+  // The session is closed; called once, then no more callbacks. `reason`:
+  // "transport close", "transport error", "ping timeout", "parse error",
+  // "forced close", "slow consumer", "server shutting down".
+  std::function<void(std::string_view reason)> on_close;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // Immutable, any thread.
+  const std::string& id() const { return id_; }
+  const boost::asio::any_io_executor& executor() const { return ex_; }
+  std::size_t thread_index() const { return thread_index_; }
+  // The request that opened the session (headers, query, peer; no body).
+  const net::Request& handshake() const { return handshake_; }
+
+  // Everything below: on executor() only.
+  Transport transport() const { return transport_; }
+  bool closed() const { return state_ == State::closed; }
+  std::size_t queued_bytes() const { return queued_bytes_; }
+  void set_handlers(SessionHandlers h) { handlers_ = std::move(h); }
+
+  // Queues packets in order; `frames` stay together (a Socket.IO packet and
+  // its binary attachments). Past Options::max_send_queue_bytes the session
+  // is closed as a slow consumer (at the next turn of the loop: send() never
+  // calls back into handlers) and false is returned.
+  bool send(Frame frame);
+  bool send(std::span<const Frame> frames);
+  // Graceful close: what is queued is still delivered, then the transport
+  // closes. No-op when already closed.
+  void close(std::string_view reason = "forced close");
+
+  // --- internal, used by Server
+  Session(std::shared_ptr<Shared> shared, boost::asio::any_io_executor ex, net::Request handshake,
+          Transport transport);
+  ~Session();
+  void start_polling(net::Responder handshake_reply);
+  void start_websocket(boost::beast::tcp_stream stream, net::Request req);
+  void on_poll_get(net::Responder r);
+  void on_poll_post(net::Request req, net::Responder r);
+  void on_upgrade(boost::beast::tcp_stream stream, net::Request req);
+
+ private:
+  enum class State { open, closed };
+  enum class PollReply { close_packet, noop };
+
+  std::string handshake_packet() const;
+  void opened();
+  void schedule_ping(std::chrono::milliseconds after);
+  void on_ping_timer();
+  void handle_packet(Packet&& p);
+  void flush();
+  void flush_poll();
+  void flush_ws();
+  void write_next(std::shared_ptr<WsConn> c, std::size_t i);
+  void accept_ws(std::shared_ptr<WsConn> c, net::Request req, bool probe);
+  void read_ws(std::shared_ptr<WsConn> c);
+  void on_ws_message(const std::shared_ptr<WsConn>& c, bool text, std::string_view data);
+  void on_probe_message(const std::shared_ptr<WsConn>& c, bool text, std::string_view data);
+  void complete_upgrade();
+  void drop_probe();
+  // Closes now. `graceful`: deliver the queue and a close packet first.
+  void finish(std::string_view reason, bool graceful, PollReply poll_reply);
+  void close_ws(const std::shared_ptr<WsConn>& c, bool graceful);
+  void respond_poll(std::string body);
+  void count_out(std::size_t packets, std::size_t bytes);
+
+  std::shared_ptr<Shared> shared_;
+  std::string id_;
+  boost::asio::any_io_executor ex_;
+  std::size_t thread_index_;
+  net::Request handshake_;
+  Transport transport_;
+  State state_ = State::open;
+  SessionHandlers handlers_;
+
+  std::vector<Frame> queue_;
+  std::size_t queued_bytes_ = 0;
+
+  std::optional<net::Responder> poll_;  // the parked GET
+  std::uint64_t poll_gen_ = 0;
+
+  std::shared_ptr<WsConn> ws_;     // the active WebSocket
+  std::shared_ptr<WsConn> probe_;  // a WebSocket being upgraded to
+  bool probed_ = false;
+
+  std::unique_ptr<boost::asio::steady_timer> ping_timer_;
+  std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;
+  bool awaiting_pong_ = false;
+  bool overflowed_ = false;
+};
+
+class Server {
+ public:
+  Server(net::IoPool& pool, net::Metrics& metrics, Options options);
+  ~Server();
+
+  // Set before serving. Runs on the new session's thread once the handshake
+  // is on its way; set the session's handlers there.
+  void on_connection(std::function<void(std::shared_ptr<Session>)> handler);
+
+  // A Mount serving this Engine.IO endpoint under `prefix` ("/engine.io/").
+  net::Mount mount(std::string prefix);
+  void handle_request(net::Request req, net::Responder responder);
+  void handle_upgrade(boost::beast::tcp_stream stream, net::Request req);
+
+  // Closes every session gracefully. Any thread.
+  void close_all(std::string_view reason = "server shutting down");
+  std::size_t session_count() const;
+  const Options& options() const;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace parlor::eio

@@ -1,0 +1,339 @@
+// HTTP connections: keep-alive, limits, timeouts, routing, and watching a
+// parked long-poll for the peer going away.
+#include "net/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/responder_state.hpp"
+
+namespace parlor::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+struct Server::Shared {
+  Server* server;
+  ServerOptions options;
+  std::vector<Mount> mounts;
+  const Router* router;
+  std::optional<StaticFiles> static_files;
+  Metrics* metrics;
+  Counter* requests;
+  Counter* errors;
+  Gauge* connections;
+  const std::atomic<bool>* ready;
+
+  const Mount* find_mount(std::string_view path) const {
+    for (const auto& m : mounts) {
+      std::string_view prefix = m.prefix;
+      if (path.rfind(prefix, 0) == 0) return &m;
+      if (!prefix.empty() && prefix.back() == '/' && path == prefix.substr(0, prefix.size() - 1))
+        return &m;
+    }
+    return nullptr;
+  }
+};
+
+namespace {
+
+bool origin_allowed(std::string_view allowed, std::string_view origin) {
+  while (!allowed.empty()) {
+    auto comma = allowed.find(',');
+    auto item = allowed.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == origin) return true;
+    if (comma == std::string_view::npos) break;
+    allowed.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket socket, std::shared_ptr<Server::Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    shared_->connections->add();
+  }
+  ~HttpSession() { shared_->connections->sub(); }
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+ private:
+  const ServerOptions& opts() const { return shared_->options; }
+
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(opts().max_header_bytes));
+    parser_->body_limit(opts().max_body_bytes);
+    stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    std::string path;
+    std::multimap<std::string, std::string> query;
+    if (parse_target(parser_->get().target(), path, query))
+      if (const Mount* m = shared_->find_mount(path); m && m->max_body_bytes)
+        parser_->body_limit(m->max_body_bytes);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->on_read_error(ec);
+                       self->on_request();
+                     });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return close();
+    }
+    shared_->errors->inc();
+    keep_alive_ = false;
+    if (ec == http::error::body_limit)
+      return write(make_error_response(http::status::payload_too_large, "too_large",
+                                       "request body too large"));
+    if (ec == http::error::header_limit)
+      return write(make_error_response(http::status::request_header_fields_too_large, "too_large",
+                                       "request headers too large"));
+    write(make_error_response(http::status::bad_request, "invalid", "malformed HTTP request"));
+  }
+
+  void on_request() {
+    shared_->requests->inc();
+    stream_.expires_never();
+    Request req;
+    req.message = parser_->release();
+    keep_alive_ = req.message.keep_alive();
+    version_ = req.message.version();
+    origin_ = std::string(req.header("Origin"));
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) req.peer = ep.address().to_string();
+    if (!parse_target(req.message.target(), req.path, req.query))
+      return write(make_error_response(http::status::bad_request, "invalid", "bad request target"));
+
+    if (req.method() == http::verb::options && !opts().cors_origin.empty()) {
+      Response res{http::status::no_content, version_};
+      res.set(http::field::access_control_allow_methods, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+      auto asked = req.header("Access-Control-Request-Headers");
+      res.set(http::field::access_control_allow_headers,
+              asked.empty() ? std::string_view("Content-Type, Authorization") : asked);
+      res.set(http::field::access_control_max_age, "86400");
+      return write(std::move(res));
+    }
+
+    const Mount* m = shared_->find_mount(req.path);
+    if (beast::websocket::is_upgrade(req.message)) {
+      if (!m || !m->on_upgrade)
+        return write(make_error_response(http::status::not_found, "not_found", "no such endpoint"));
+      // The connection now belongs to the mount.
+      m->on_upgrade(std::move(stream_), std::move(req));
+      return;
+    }
+    if (m && m->on_request)
+      return dispatch_async(
+          req, [m](Request r, Responder resp) { m->on_request(std::move(r), std::move(resp)); });
+
+    const std::string_view path = req.path;
+    if (path == "/healthz") return write(make_json_response(http::status::ok, {{"ok", true}}));
+    if (path == "/readyz") {
+      bool ready = shared_->ready->load();
+      return write(make_json_response(ready ? http::status::ok : http::status::service_unavailable,
+                                      {{"ok", ready}}));
+    }
+    if (path == "/metrics") {
+      Response res{http::status::ok, version_};
+      res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.body() = shared_->metrics->render();
+      return write(std::move(res));
+    }
+    if (path == "/api" || path.rfind("/api/", 0) == 0) {
+      const Router* router = shared_->router;
+      return dispatch_async(
+          req, [router](Request r, Responder resp) { router->dispatch(r, std::move(resp)); });
+    }
+    if ((req.method() == http::verb::get || req.method() == http::verb::head) &&
+        shared_->static_files)
+      return write(shared_->static_files->serve(req));
+    write(make_error_response(http::status::not_found, "not_found", "no such endpoint"));
+  }
+
+  template <class F>
+  void dispatch_async(Request& req, F&& call) {
+    auto state = std::make_shared<detail::ResponderState>();
+    state->executor = stream_.get_executor();
+    state->deliver = [w = weak_from_this()](Response res) {
+      if (auto self = w.lock()) self->on_response(std::move(res));
+    };
+    pending_ = state;
+    watch_peer();
+    call(std::move(req), Responder(state));
+  }
+
+  // While a response is outstanding (a parked long-poll), notice the peer
+  // closing the connection so the handler can be told.
+  void watch_peer() {
+    stream_.socket().async_wait(
+        tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+          if (ec || !self->pending_) return;
+          char c;
+          beast::error_code rec;
+          self->stream_.socket().non_blocking(true, rec);
+          auto n =
+              self->stream_.socket().receive(asio::buffer(&c, 1), tcp::socket::message_peek, rec);
+          if (rec == asio::error::would_block) return self->watch_peer();
+          if (!rec && n > 0) return;  // pipelined request: read it later
+          self->peer_gone();
+        });
+  }
+
+  void peer_gone() {
+    auto st = std::move(pending_);
+    st->done = true;
+    if (auto cancel = std::move(st->cancel)) cancel();
+    close();
+  }
+
+  void on_response(Response res) {
+    if (!pending_) return;
+    pending_.reset();
+    beast::error_code ec;
+    stream_.socket().cancel(ec);  // the peer watch
+    write(std::move(res));
+  }
+
+  void write(Response res) {
+    res_ = std::move(res);
+    res_.version(version_);
+    res_.keep_alive(keep_alive_);
+    if (!origin_.empty()) shared_->server->apply_cors(origin_, res_);
+    if (res_.find(http::field::content_length) == res_.end()) res_.prepare_payload();
+    stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
+    http::async_write(stream_, res_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec || !self->keep_alive_) return self->close();
+                        self->origin_.clear();
+                        self->read_header();
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<Server::Shared> shared_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<detail::ResponderState> pending_;
+  Response res_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  std::string origin_;
+};
+
+}  // namespace
+
+Server::Server(IoPool& pool, Metrics& metrics, ServerOptions options)
+    : pool_(pool), shared_(std::make_shared<Shared>()) {
+  shared_->server = this;
+  shared_->router = &router_;
+  if (!options.web_root.empty()) shared_->static_files.emplace(options.web_root);
+  shared_->options = std::move(options);
+  shared_->metrics = &metrics;
+  shared_->requests = &metrics.counter("parlor_http_requests_total", "HTTP requests read");
+  shared_->errors =
+      &metrics.counter("parlor_http_errors_total", "Malformed or over-limit HTTP requests");
+  shared_->connections = &metrics.gauge("parlor_http_connections", "Open HTTP connections");
+  shared_->ready = &ready_;
+}
+
+Server::~Server() {
+  stop_accepting();
+}
+
+void Server::mount(Mount m) {
+  shared_->mounts.push_back(std::move(m));
+}
+
+boost::system::error_code Server::listen() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(shared_->options.host, ec);
+  if (ec) return ec;
+  tcp::endpoint ep{addr, shared_->options.port};
+  acceptor_.emplace(pool_.context(0));
+  acceptor_->open(ep.protocol(), ec);
+  if (ec) return ec;
+  acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  acceptor_->bind(ep, ec);
+  if (ec) return ec;
+  acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return ec;
+  port_ = acceptor_->local_endpoint().port();
+  do_accept();
+  return {};
+}
+
+void Server::do_accept() {
+  acceptor_->async_accept(pool_.next(), [this, sh = shared_](beast::error_code ec, tcp::socket s) {
+    if (ec == asio::error::operation_aborted || !acceptor_ || !acceptor_->is_open()) return;
+    if (!ec) {
+      s.set_option(tcp::no_delay(true), ec);
+      std::make_shared<HttpSession>(std::move(s), sh)->start();
+    } else {
+      spdlog::warn("accept failed: {}", ec.message());
+    }
+    do_accept();
+  });
+}
+
+void Server::stop_accepting() {
+  if (!acceptor_) return;
+  asio::post(acceptor_->get_executor(), [this] {
+    beast::error_code ec;
+    if (acceptor_) acceptor_->close(ec);
+  });
+}
+
+void Server::apply_cors(std::string_view origin, Response& res) const {
+  const auto& allowed = shared_->options.cors_origin;
+  if (allowed.empty() || origin.empty()) return;
+  if (allowed != "*" && !origin_allowed(allowed, origin)) return;
+  res.set(http::field::access_control_allow_origin, origin);
+  res.set(http::field::access_control_allow_credentials, "true");
+  res.set(http::field::vary, "Origin");
+}
+
+void reject_upgrade(beast::tcp_stream stream, Response res) {
+  struct Op {
+    beast::tcp_stream stream;
+    Response res;
+  };
+  auto op = std::make_shared<Op>(Op{std::move(stream), std::move(res)});
+  op->res.keep_alive(false);
+  op->res.prepare_payload();
+  op->stream.expires_after(std::chrono::seconds(5));
+  http::async_write(op->stream, op->res, [op](beast::error_code, std::size_t) {
+    beast::error_code ec;
+    op->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    op->stream.socket().close(ec);
+  });
+}
+
+}  // namespace parlor::net

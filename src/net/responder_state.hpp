@@ -1,0 +1,20 @@
+// Shared state between a Responder and its HTTP connection (net-internal).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+
+#include "net/request.hpp"
+
+namespace parlor::net::detail {
+
+struct ResponderState {
+  boost::asio::any_io_executor executor;
+  std::atomic<bool> done{false};
+  // Both only touched on `executor`.
+  std::function<void(Response)> deliver;
+  std::function<void()> cancel;
+};
+
+}  // namespace parlor::net::detail
