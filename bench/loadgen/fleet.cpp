@@ -96,8 +96,9 @@ Fleet::Fleet(FleetOptions opts, Layout layout) : opts_(std::move(opts)), layout_
   std::uint32_t n_users = layout_.rooms * layout_.room_size;
   users_.resize(n_users);
   rooms_.resize(layout_.rooms);
-  for (auto& r : rooms_) r.sockets = layout_.room_size * layout_.tabs;
-  states_.resize(static_cast<std::size_t>(n_users) * layout_.tabs);
+  std::uint64_t sockets = static_cast<std::uint64_t>(n_users) * layout_.tabs;
+  if (layout_.max_sockets && layout_.max_sockets < sockets) sockets = layout_.max_sockets;
+  states_.resize(sockets);
   for (std::uint32_t i = 0; i < states_.size(); ++i) {
     auto& st = states_[i];
     st.user = i / layout_.tabs;
@@ -107,6 +108,7 @@ Fleet::Fleet(FleetOptions opts, Layout layout) : opts_(std::move(opts)), layout_
     st.tracks.push_back(Track{room, 0, {}});
     st.sender = (i % layout_.tabs == 0) && (st.user % layout_.room_size < layout_.senders_per_room);
     st.send_room = room;
+    ++rooms_[room].sockets;
     auto& w = *workers_[st.worker];
     clients_.push_back(std::make_shared<Client>(w.io, static_cast<ClientListener&>(*this), i));
     w.clients.push_back(i);

@@ -48,6 +48,7 @@ struct Layout {
   std::uint32_t room_size = 10;
   std::uint32_t tabs = 1;
   std::uint32_t senders_per_room = 1;
+  std::uint64_t max_sockets = 0;  // 0: all; else the last room is left short
 };
 
 struct Counters {

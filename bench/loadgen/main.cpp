@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
     layout.rooms = std::max<std::uint32_t>(
         1, (a.clients + layout.room_size * layout.tabs - 1) / (layout.room_size * layout.tabs));
     layout.senders_per_room = 0;
+    layout.max_sockets = a.clients;
   } else if (a.scenario == "large") {
     layout.rooms = pick(a.rooms, 1);
     layout.room_size = pick(a.room_size, 1000);
@@ -212,6 +213,7 @@ int main(int argc, char** argv) {
   if (a.scenario == "idle") {
     std::this_thread::sleep_for(std::chrono::seconds(1));  // let the server settle
     auto after = fleet.sample_server();
+    std::cout.flush();
     std::cerr << "READY " << conn.ready << std::endl;  // for run.sh's multi-process sampling
     std::this_thread::sleep_for(std::chrono::duration<double>(a.duration));
     auto held = fleet.sample_server();
