@@ -106,8 +106,27 @@ export function createRestClient(getToken: () => string | null, base = ''): Rest
     history: (roomId, q) =>
       call('GET', `/api/rooms/${enc(roomId)}/messages${qs({ limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around })}`),
     pinned: async (roomId) => (await call<{ messages: Message[] }>('GET', `/api/rooms/${enc(roomId)}/pinned`)).messages,
-    openDm: async (participant_ids) =>
-      (await call<{ conversation: Room }>('POST', '/api/direct-messages', { participant_ids })).conversation,
+    openDm: async (participant_ids) => {
+      const { conversation } = await call<{ conversation: Partial<Room> & { id: string } }>('POST', '/api/direct-messages', {
+        participant_ids,
+      });
+      // A conversation is a DM room; its full room object carries the counters and rev.
+      try {
+        return await call<{ room: Room }>('GET', `/api/rooms/${enc(conversation.id)}`).then((r) => r.room);
+      } catch {
+        return {
+          name: '',
+          type: 'dm',
+          member_count: (conversation.participants?.length ?? 2),
+          unread_count: 0,
+          mention_count: 0,
+          last_read_seq: 0,
+          last_seq: 0,
+          rev: 0,
+          ...conversation,
+        } as Room;
+      }
+    },
     thread: (messageId) => call('GET', `/api/messages/${enc(messageId)}/thread`),
     editHistory: async (messageId) =>
       (await call<{ edits: { content: string; edited_at: string }[] }>('GET', `/api/messages/${enc(messageId)}/history`)).edits,

@@ -50,6 +50,44 @@ function EditBox({ message, onDone }: { message: Message; onDone: () => void }) 
   );
 }
 
+function EditedMark({ message }: { message: Message }) {
+  const { rest } = useServices();
+  const [edits, setEdits] = useState<{ content: string; edited_at: string }[] | null>(null);
+  const toggle = async () => {
+    if (edits) return setEdits(null);
+    try {
+      setEdits(await rest.editHistory(message.id));
+    } catch {
+      setEdits([]);
+    }
+  };
+  return (
+    <>
+      {' '}
+      <button
+        type="button"
+        className="edited-mark link-button"
+        title={message.edited_at ? `Edited ${new Date(message.edited_at).toLocaleString()}` : undefined}
+        aria-expanded={!!edits}
+        data-testid="edited-mark"
+        onClick={() => void toggle()}
+      >
+        (edited)
+      </button>
+      {edits && (
+        <span className="edit-history" role="note" aria-label="Earlier versions">
+          {edits.length === 0 && <span className="muted">No earlier versions available.</span>}
+          {edits.map((e, i) => (
+            <span key={i} className="edit-history-item">
+              <time dateTime={e.edited_at}>{timeLabel(e.edited_at)}</time> {e.content}
+            </span>
+          ))}
+        </span>
+      )}
+    </>
+  );
+}
+
 export const MessageItem = memo(function MessageItem({
   message,
   grouped,
@@ -125,12 +163,7 @@ export const MessageItem = memo(function MessageItem({
             {renderRichText(message.content, {
               self: me?.username,
             })}
-            {message.edited && (
-              <span className="edited-mark" title={message.edited_at ?? undefined} data-testid="edited-mark">
-                {' '}
-                (edited)
-              </span>
-            )}
+            {message.edited && <EditedMark message={message} />}
           </div>
         )}
         {!message.deleted && (message.reactions?.length ?? 0) > 0 && (

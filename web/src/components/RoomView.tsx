@@ -2,7 +2,7 @@
 // up, the typing line and the composer.
 import { Icon } from './icons';
 import { useCallback, useEffect } from 'react';
-import { useServices, useUi } from '../app-context';
+import { useChat, useServices, useUi } from '../app-context';
 import { displayName } from '../utils/format';
 import { useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
 import { PresenceDot, statusLabel } from './common';
@@ -43,6 +43,24 @@ export function TypingLine({ roomId }: { roomId: string }) {
   return (
     <div className="typing-line" aria-live="polite" data-testid="typing-line">
       {line}
+    </div>
+  );
+}
+
+function ConnBanner() {
+  const conn = useChat((s) => s.conn);
+  if (conn === 'up_to_date') return null;
+  const text =
+    conn === 'catching_up'
+      ? 'Catching up on what you missed…'
+      : conn === 'reconnecting'
+        ? 'Connection lost. Reconnecting… Messages you send will go out once connected.'
+        : conn === 'unauthorized'
+          ? 'Your session has ended.'
+          : 'Connecting…';
+  return (
+    <div className={`conn-banner conn-banner-${conn}`} role="status">
+      {text}
     </div>
   );
 }
@@ -95,6 +113,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           <Icon name="users" /> {room.member_count}
         </button>
       </header>
+      <ConnBanner />
       {vm.rows ? (
         <VirtualList
           key={roomId}
