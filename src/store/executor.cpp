@@ -28,7 +28,7 @@ Executor::Executor(Store& store, ExecutorOptions options) : store_(store), optio
   // Connections are opened here so that a bad database fails the constructor.
   auto writer = store_.connect();
   std::vector<std::unique_ptr<Connection>> readers;
-  for (unsigned i = 0; i < options_.reader_threads; ++i) readers.push_back(store_.connect());
+  for (unsigned i = 0; i < options_.reader_threads; ++i) readers.push_back(store_.connect_reader());
   threads_.emplace_back(
       [this, conn = std::move(writer)]() mutable { writer_loop(std::move(conn)); });
   for (auto& reader : readers) {

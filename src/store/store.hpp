@@ -120,6 +120,10 @@ class Store {
   virtual ~Store() = default;
   // A new connection to the same database (for one thread at a time).
   virtual std::unique_ptr<Connection> connect() = 0;
+  // A connection that only reads: any write through it throws Error. The
+  // Executor's readers use these, so a write slipped into a read job fails
+  // at once instead of committing outside the writer's order.
+  virtual std::unique_ptr<Connection> connect_reader() { return connect(); }
 };
 
 }  // namespace parlor::store

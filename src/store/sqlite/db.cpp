@@ -77,6 +77,7 @@ Db::Db(const std::string& path, const OpenOptions& options) {
     exec("PRAGMA journal_mode = WAL");
     exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     exec("PRAGMA foreign_keys = ON");
+    if (options.query_only) exec("PRAGMA query_only = ON");
     exec("PRAGMA cache_size = -8192");
     exec("PRAGMA temp_store = MEMORY");
     // After a burst the WAL file is cut back to this size once checkpointed.

@@ -18,6 +18,7 @@ namespace parlor::store::sqlite {
 struct OpenOptions {
   bool synchronous_full = true;
   int busy_timeout_ms = 5000;
+  bool query_only = false;  // writes fail with SQLITE_READONLY
 };
 
 class Db;

@@ -31,6 +31,12 @@ class SqliteStore final : public Store {
     return conn;
   }
 
+  std::unique_ptr<Connection> connect_reader() override {
+    sqlite::OpenOptions options = options_;
+    options.query_only = true;
+    return std::make_unique<sqlite::SqliteConnection>(path_, options);
+  }
+
  private:
   std::string path_;
   sqlite::OpenOptions options_;
@@ -45,7 +51,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, SqliteOptions 
   static std::once_flag configured;
   std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   return std::make_unique<SqliteStore>(
-      path, sqlite::OpenOptions{options.synchronous_full, options.busy_timeout_ms},
+      path, sqlite::OpenOptions{options.synchronous_full, options.busy_timeout_ms, false},
       options.checkpoint_pages);
 }
 

@@ -149,6 +149,9 @@ class CountingStore final : public Store {
   std::unique_ptr<Connection> connect() override {
     return std::make_unique<CountingConnection>(inner_.connect(), counters);
   }
+  std::unique_ptr<Connection> connect_reader() override {
+    return std::make_unique<CountingConnection>(inner_.connect_reader(), counters);
+  }
   Counters counters;
 
  private:

@@ -273,6 +273,18 @@ TEST_P(ExecutorTest, AFailingReadReportsItsError) {
   EXPECT_TRUE(second.get_future().get());
 }
 
+TEST_P(ExecutorTest, ReadJobsCannotWrite) {
+  Executor ex(*store_);
+  std::promise<std::exception_ptr> result;
+  ASSERT_TRUE(ex.submit_read([](Connection& c) { c.create_user(user_named("sneaky")); },
+                             [&](std::exception_ptr e) { result.set_value(e); }));
+  auto e = result.get_future().get();
+  ASSERT_TRUE(e);
+  EXPECT_THROW(std::rethrow_exception(e), Error);
+  ex.stop();
+  EXPECT_FALSE(user_exists("sneaky"));
+}
+
 TEST_P(ExecutorTest, AThrowingDoneDoesNotStopTheWriter) {
   Executor ex(*store_);
   ASSERT_TRUE(
