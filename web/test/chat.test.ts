@@ -271,3 +271,28 @@ describe('typing', () => {
     expect(store.getState().typing.r).toEqual({});
   });
 });
+
+describe('notifications', () => {
+  it('asks for a desktop notification for DMs and mentions in rooms not being read, once each', async () => {
+    const t = new FakeTransport();
+    const notified: string[] = [];
+    const store = createChatStore({
+      transport: t,
+      rest: fakeRest([room('r'), room('d', { type: 'dm' })]),
+      notify: (m) => notified.push(m.id),
+    });
+    store.getState().start('tok', me);
+    t.setState('connected');
+    await flush();
+    answerSync(t.take('sync')[0]);
+    await flush();
+    store.getState().setVisible(false);
+    t.emit('new_message', { message: msg('r', 1) });
+    t.emit('new_message', { message: msg('r', 2, { mentions: ['u1'] }) });
+    t.emit('new_message', { message: msg('d', 1) });
+    t.emit('new_message', { message: msg('d', 1) });
+    t.emit('new_message', { message: msg('d', 2, { sender_id: 'u1' }) });
+    expect(notified).toEqual(['r-m2', 'd-m1']);
+  });
+});
+
