@@ -46,14 +46,20 @@ bool Executor::submit_write(Job job, Done done) {
 }
 
 bool Executor::submit_read(Job job, Done done) {
-  if (options_.reader_threads == 0) return false;
+  if (options_.reader_threads == 0) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
   return push(reads_, Item{std::move(job), std::move(done)});
 }
 
 bool Executor::push(Queue& q, Item item) {
   {
     std::lock_guard lock(q.mutex);
-    if (q.stopping || q.items.size() >= options_.max_queue) return false;
+    if (q.stopping || q.items.size() >= options_.max_queue) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
     q.items.push_back(std::move(item));
   }
   q.ready.notify_one();
@@ -120,6 +126,11 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
         spdlog::error("store: rollback after a failed batch failed");
       }
     }
+    write_batches_.fetch_add(1, std::memory_order_relaxed);
+    writes_run_.fetch_add(batch.size(), std::memory_order_relaxed);
+    if (batch.size() > largest_batch_.load(std::memory_order_relaxed)) {
+      largest_batch_.store(batch.size(), std::memory_order_relaxed);  // only this thread writes it
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       finish(batch[i].done, errors[i] ? errors[i] : batch_error);
     }
@@ -158,8 +169,27 @@ void Executor::reader_loop(std::unique_ptr<Connection> conn) {
       } catch (...) {
       }
     }
+    reads_run_.fetch_add(1, std::memory_order_relaxed);
     finish(item.done, error);
   }
+}
+
+ExecutorStats Executor::stats() {
+  ExecutorStats s;
+  s.write_batches = write_batches_.load(std::memory_order_relaxed);
+  s.writes = writes_run_.load(std::memory_order_relaxed);
+  s.reads = reads_run_.load(std::memory_order_relaxed);
+  s.rejected = rejected_.load(std::memory_order_relaxed);
+  s.largest_batch = largest_batch_.load(std::memory_order_relaxed);
+  {
+    std::lock_guard lock(writes_.mutex);
+    s.write_queue = writes_.items.size();
+  }
+  {
+    std::lock_guard lock(reads_.mutex);
+    s.read_queue = reads_.items.size();
+  }
+  return s;
 }
 
 }  // namespace parlor::store

@@ -17,8 +17,10 @@
 // them is fine. With reader_threads = 0, submit_read always returns false.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -37,6 +39,17 @@ struct ExecutorOptions {
   std::size_t max_batch = 512;
 };
 
+// Counters since start, for logs and the bench (read with Executor::stats()).
+struct ExecutorStats {
+  std::uint64_t write_batches = 0;  // write transactions (one commit each)
+  std::uint64_t writes = 0;         // write jobs run
+  std::uint64_t reads = 0;          // read jobs run
+  std::uint64_t rejected = 0;       // submits refused: queue full or stopped
+  std::size_t largest_batch = 0;
+  std::size_t write_queue = 0;  // jobs waiting now
+  std::size_t read_queue = 0;
+};
+
 class Executor {
  public:
   using Job = std::function<void(Connection&)>;
@@ -52,6 +65,9 @@ class Executor {
 
   // Finishes every queued job, then joins the threads. Later submits fail.
   void stop();
+
+  // Any thread.
+  ExecutorStats stats();
 
  private:
   struct Item {
@@ -75,6 +91,11 @@ class Executor {
   std::vector<std::thread> threads_;
   std::mutex stop_mutex_;
   bool stopped_ = false;
+  std::atomic<std::uint64_t> write_batches_{0};
+  std::atomic<std::uint64_t> writes_run_{0};
+  std::atomic<std::uint64_t> reads_run_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::size_t> largest_batch_{0};
 };
 
 }  // namespace parlor::store

@@ -84,6 +84,11 @@ TEST_P(ExecutorTest, QueuedWritesShareOneCommit) {
   ex.stop();
   EXPECT_EQ(ok, 100);
   EXPECT_EQ(store_->counters.write_commits, 2);  // the gate's batch, then all 100 at once
+  auto stats = ex.stats();
+  EXPECT_EQ(stats.write_batches, 2u);
+  EXPECT_EQ(stats.writes, 101u);
+  EXPECT_EQ(stats.largest_batch, 100u);
+  EXPECT_EQ(stats.write_queue, 0u);
   EXPECT_TRUE(user_exists("u0"));
   EXPECT_TRUE(user_exists("u99"));
 }
@@ -203,6 +208,7 @@ TEST_P(ExecutorTest, QueuesAreBounded) {
   EXPECT_TRUE(ex.submit_write(create("b"), {}));
   EXPECT_TRUE(ex.submit_write(create("c"), {}));
   EXPECT_FALSE(ex.submit_write(create("d"), {}));
+  EXPECT_EQ(ex.stats().write_queue, 3u);
 
   Gate read_gate;
   ASSERT_TRUE(ex.submit_read(read_gate.job(), nullptr));
@@ -210,9 +216,11 @@ TEST_P(ExecutorTest, QueuesAreBounded) {
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(ex.submit_read([](Connection&) {}, {}));
   EXPECT_FALSE(ex.submit_read([](Connection&) {}, {}));
 
+  EXPECT_EQ(ex.stats().rejected, 2u);
   gate.release();
   read_gate.release();
   ex.stop();
+  EXPECT_EQ(ex.stats().reads, 4u);
   EXPECT_TRUE(user_exists("c"));
   EXPECT_FALSE(user_exists("d"));
 }
