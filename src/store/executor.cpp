@@ -29,11 +29,16 @@ Executor::Executor(Store& store, ExecutorOptions options) : store_(store), optio
   auto writer = store_.connect();
   std::vector<std::unique_ptr<Connection>> readers;
   for (unsigned i = 0; i < options_.reader_threads; ++i) readers.push_back(store_.connect_reader());
-  threads_.emplace_back(
-      [this, conn = std::move(writer)]() mutable { writer_loop(std::move(conn)); });
-  for (auto& reader : readers) {
+  try {
     threads_.emplace_back(
-        [this, conn = std::move(reader)]() mutable { reader_loop(std::move(conn)); });
+        [this, conn = std::move(writer)]() mutable { writer_loop(std::move(conn)); });
+    for (auto& reader : readers) {
+      threads_.emplace_back(
+          [this, conn = std::move(reader)]() mutable { reader_loop(std::move(conn)); });
+    }
+  } catch (...) {
+    stop();  // joins the threads already started
+    throw;
   }
 }
 
