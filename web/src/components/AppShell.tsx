@@ -38,6 +38,16 @@ export function AppShell() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !ui.getState().dialog && !e.defaultPrevented) ui.getState().setPanel(null);
+      // Alt+Up/Down moves between rooms in sidebar order.
+      if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        const links = [...document.querySelectorAll<HTMLAnchorElement>('[data-testid="room-link"]')];
+        const i = links.findIndex((l) => l.getAttribute('aria-current') === 'page');
+        const next = links[(i + (e.key === 'ArrowDown' ? 1 : -1) + links.length) % links.length];
+        if (next) {
+          e.preventDefault();
+          location.hash = next.getAttribute('href') ?? '';
+        }
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

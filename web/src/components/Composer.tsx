@@ -105,6 +105,7 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
         <textarea
           ref={box}
           aria-label={placeholder}
+          autoFocus={!!parentId || !!window.matchMedia?.('(min-width: 761px)').matches}
           placeholder={archived ? 'This room is archived' : placeholder}
           disabled={archived}
           value={text}
