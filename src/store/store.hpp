@@ -85,6 +85,7 @@ class Connection {
                             TimeMs edited_at, std::int64_t rev) = 0;
   virtual std::vector<EditRecord> edits(Id message_id) = 0;  // oldest first
   // Soft delete: content emptied, mentions and reactions cleared, deleted=1, rev set.
+  // Attachments and the edit history go too; seq, thread counters and pinned stay.
   virtual void delete_message(Id id, std::int64_t rev) = 0;
   virtual void set_pinned(Id id, bool pinned, std::int64_t rev) = 0;
   virtual void set_rev(Id id, std::int64_t rev) = 0;
@@ -94,7 +95,9 @@ class Connection {
   virtual bool add_reaction(Id message_id, Id user_id, const std::string& emoji) = 0;
   virtual bool remove_reaction(Id message_id, Id user_id, const std::string& emoji) = 0;
 
-  // Top-level messages (no parent) of a room, one page, ascending seq.
+  // Top-level messages (no parent) of a room, one page, ascending seq. An
+  // `around` page holds limit / 2 older messages, then the one at around_seq
+  // (or the next newer) and the newer ones.
   virtual HistoryPage history(const HistoryQuery& q) = 0;
   // Replies to a thread root, ascending seq.
   virtual std::vector<MessageRecord> thread_replies(Id parent_id) = 0;
@@ -111,7 +114,8 @@ class Connection {
   // ---- read state
   // Non-deleted top-level messages with seq > after_seq not sent by user_id.
   virtual std::int64_t count_unread(Id room_id, Id user_id, std::int64_t after_seq) = 0;
-  // Non-deleted messages (replies included) with seq > after_seq mentioning user_id.
+  // Non-deleted messages (replies included) with seq > after_seq mentioning
+  // user_id, not counting the user's own messages.
   virtual std::int64_t count_mentions(Id room_id, Id user_id, std::int64_t after_seq) = 0;
 };
 
