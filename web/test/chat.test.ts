@@ -36,6 +36,19 @@ describe('connect and sync', () => {
     expect(store.getState().rooms.r.unread_count).toBe(1);
   });
 
+  it('stays catching up and retries when a sync is refused', async () => {
+    const { store, sync } = await connected(t);
+    sync.resolve({ ok: false, error: { code: 'internal', message: 'busy' } });
+    await flush();
+    expect(store.getState().conn).toBe('catching_up');
+    await new Promise((r) => setTimeout(r, 600));
+    const [again] = t.take('sync');
+    expect(again.payload.cursors).toEqual({ r: 3 });
+    answerSync(again);
+    await flush();
+    expect(store.getState().conn).toBe('up_to_date');
+  });
+
   it('pages a sync with has_more from the returned cursor', async () => {
     const { store, sync } = await connected(t);
     answerSync(sync, [{ room_id: 'r', messages: [msg('r', 4), msg('r', 5)], has_more: true, cursor: 5 }]);

@@ -80,7 +80,8 @@ export interface ChatState {
   openRoom(roomId: string | null): Promise<void>;
   loadOlder(roomId: string): Promise<void>;
   refreshRooms(): Promise<void>;
-  syncRooms(roomIds?: string[]): Promise<void>;
+  /** Resolves false when the server could not be asked or refused. */
+  syncRooms(roomIds?: string[]): Promise<boolean>;
   send(roomId: string, content: string, opts?: { parentId?: string | null; mentions?: string[] }): Promise<void>;
   retry(roomId: string, clientMsgId: string): Promise<void>;
   discard(roomId: string, clientMsgId: string): void;
@@ -213,7 +214,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       for (const r of res.rooms ?? []) {
         let t = get().timelines[r.room_id] ?? emptyTimeline(get().rooms[r.room_id]?.rev ?? 0);
         for (const m of r.messages ?? []) t = upsertMessage(t, m).tl;
-        t = advanceCursor(t, r.cursor);
+        t = advanceCursor(t, typeof r.cursor === 'number' ? r.cursor : t.cursor);
         putTl(r.room_id, t);
         for (const m of r.messages ?? []) if (m.sender_id === get().me?.id) removePending(r.room_id, m.client_msg_id);
         const patch: Partial<Room> = { rev: Math.max(get().rooms[r.room_id]?.rev ?? 0, t.cursor) };
@@ -364,7 +365,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       if (st === 'connected') {
         set({ conn: 'catching_up' });
         await get().refreshRooms();
-        await get().syncRooms();
+        // Up to date only once a sync went through; retry while connected.
+        for (let attempt = 0; !(await get().syncRooms()); attempt++) {
+          if (!transport.connected) return;
+          await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
+          if (!transport.connected) return;
+        }
         if (!transport.connected) return;
         set({ conn: 'up_to_date' });
         if (idleReported) void transport.request('activity', { idle: true });
@@ -476,8 +482,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           }
           return true;
         });
-        if (!todo.length && roomIds) return;
+        if (!todo.length && roomIds) return true;
         todo.forEach((id) => syncInFlight.add(id));
+        let ok = true;
         try {
           let batch = todo;
           let first = true;
@@ -486,14 +493,18 @@ export function createChatStore(deps: ChatDeps): ChatStore {
             const cursors: Record<string, number> = {};
             for (const id of batch) cursors[id] = tl(id).cursor;
             const ack = await transport.request<SyncResult>('sync', { cursors, limit_per_room: SYNC_LIMIT }, 30000);
-            if (!ack.ok) break;
+            if (!ack.ok) {
+              ok = false;
+              break;
+            }
             batch = applySync(ack);
           }
         } finally {
           todo.forEach((id) => syncInFlight.delete(id));
         }
         const again = todo.filter((id) => syncAgain.delete(id) || (get().timelines[id] && hasGap(get().timelines[id])));
-        if (again.length && transport.connected) await get().syncRooms(again);
+        if (ok && again.length && transport.connected) return get().syncRooms(again);
+        return ok;
       },
 
       async send(roomId, content, opts = {}) {
