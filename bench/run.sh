@@ -56,7 +56,7 @@ else
     [fanout]="--rooms 200 --room-size 10 --rate 1000 --duration 20"
     [large]="--room-size 1000 --senders-per-room 10 --rate 20 --duration 20"
     [ingest]="--rooms 500 --rate 5000 --duration 20"
-    [stepup]="--rooms 200 --room-size 10 --rate 500 --step-factor 1.5 --max-steps 14 --duration 10"
+    [stepup]="--rooms 200 --room-size 10 --rate 100 --step-factor 1.5 --max-steps 16 --duration 10"
     [storm]="--rooms 275 --room-size 10 --tabs 4 --rate 200 --duration 20 --storm-clients 10000"
   )
 fi
@@ -139,6 +139,7 @@ stop_server() {
 }
 trap 'stop_server' EXIT
 trap 'exit 130' INT TERM
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # idle: several generator processes from different source addresses, so the
 # connection count is not capped by one process's descriptors.
