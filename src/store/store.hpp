@@ -42,6 +42,7 @@ class Connection {
   virtual std::optional<UserRecord> user_by_id(Id id) = 0;
   virtual std::optional<UserRecord> user_by_username(const std::string& username) = 0;  // ci
   virtual std::optional<UserRecord> user_by_email(const std::string& email) = 0;        // ci
+  // Each known user once, in the order of first mention; unknown ids are skipped.
   virtual std::vector<UserRecord> users_by_ids(const std::vector<Id>& ids) = 0;
   // Prefix match on username or display name, case-insensitive, ordered by username.
   virtual std::vector<UserRecord> search_users(const std::string& query, int limit) = 0;

@@ -1,4 +1,6 @@
 // Users and revoked login tokens.
+#include <unordered_set>
+
 #include "store/sqlite/connection.hpp"
 
 namespace parlor::store::sqlite {
@@ -80,9 +82,11 @@ std::optional<UserRecord> SqliteConnection::user_by_email(const std::string& ema
 }
 
 std::vector<UserRecord> SqliteConnection::users_by_ids(const std::vector<Id>& ids) {
+  // Callers pass one id per message of a page: look each user up once.
+  std::unordered_set<Id> seen;
   std::vector<UserRecord> out;
-  out.reserve(ids.size());
   for (Id id : ids) {
+    if (!seen.insert(id).second) continue;
     if (auto u = user_by_id(id)) out.push_back(std::move(*u));
   }
   return out;

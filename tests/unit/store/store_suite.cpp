@@ -161,10 +161,10 @@ TEST_P(StoreSuite, UsernamesAndEmailsAreUniqueIgnoringCase) {
   EXPECT_FALSE(c().user_by_email("other@example.com"));
 }
 
-TEST_P(StoreSuite, UsersByIdsSkipsUnknownIds) {
+TEST_P(StoreSuite, UsersByIdsOnceEachSkippingUnknownIds) {
   Id a = make_user("a");
   Id b = make_user("b");
-  auto list = c().users_by_ids({b, 999999, a});
+  auto list = c().users_by_ids({b, 999999, a, b, a});
   EXPECT_EQ(usernames_of(list), (std::vector<std::string>{"b", "a"}));
   EXPECT_TRUE(c().users_by_ids({}).empty());
 }
