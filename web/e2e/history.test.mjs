@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { contextFor, launch, newRoom, newUser, openPage, shot, startServer, until } from './harness.mjs';
+import { api, contextFor, launch, newRoom, newUser, shot, startServer, until } from './harness.mjs';
 
 let server;
 let browser;
@@ -43,6 +43,15 @@ test('history scrolls up page by page, keeping the place, with few rows mounted'
   const room = await newRoom(server, ana, 'history', [bo]);
   const total = 160;
   await Promise.all([seed(ana, room.id, 0, total / 2), seed(bo, room.id, total / 2, total / 2)]);
+  // The two senders interleave: the stored order is the truth.
+  const all = [];
+  for (let before = ''; ; ) {
+    const page = await api(server, 'GET', `/api/rooms/${room.id}/messages?limit=100${before && `&before=${before}`}`, { token: ana.token });
+    all.unshift(...page.messages);
+    if (!page.has_more) break;
+    before = page.messages[0].id;
+  }
+  assert.equal(all.length, total);
 
   const cb = await contextFor(browser, bo);
   const page = await cb.newPage();
@@ -53,7 +62,7 @@ test('history scrolls up page by page, keeping the place, with few rows mounted'
   page.on('dialog', (d) => void d.accept());
   await page.goto(`${server.url}/#/r/${room.id}`);
   await until(async () => (await page.locator('.room-view [data-testid="message"]').count()) > 0, 'first page');
-  await until(async () => (await page.locator('.room-view [data-testid="message-body"]').last().innerText()) === 'history 159', 'latest at the bottom');
+  await until(async () => (await page.locator('.room-view [data-testid="message-body"]').last().innerText()) === all[total - 1].content, 'latest at the bottom');
   assert.equal(historyCalls.length, 1, 'opens with one page');
   const mounted = await page.locator('.room-view [data-testid="message"]').count();
   assert.ok(mounted < 50, `only rows near the viewport are mounted (${mounted})`);
@@ -81,7 +90,7 @@ test('history scrolls up page by page, keeping the place, with few rows mounted'
   }
   await list.evaluate((el) => (el.scrollTop = 0));
   await until(async () => (await page.locator('.list-start').count()) === 1, 'beginning of the room');
-  assert.equal(await page.locator('.room-view [data-testid="message-body"]').first().innerText(), 'history 000');
+  assert.equal(await page.locator('.room-view [data-testid="message-body"]').first().innerText(), all[0].content);
   assert.ok(historyCalls.length >= Math.ceil(total / 50), 'older pages fetched on demand');
   await shot(page, 'history-top');
   await cb.close();

@@ -1,7 +1,7 @@
 // The open room: header, the virtualized message list with infinite scroll
 // up, the typing line and the composer.
 import { Icon } from './icons';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat, useServices, useUi } from '../app-context';
 import { displayName } from '../utils/format';
 import { useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
@@ -70,6 +70,15 @@ export function RoomView({ roomId }: { roomId: string }) {
   const vm = useRoomViewModel(roomId);
   const panel = useUi((s) => s.panel);
   const onNearTop = useCallback(() => void chat.getState().loadOlder(roomId), [chat, roomId]);
+  const [atBottom, setAtBottom] = useState(true);
+  const toEnd = useRef<(() => void) | null>(null);
+  const pendingCount = useChat((s) => s.pending[roomId]?.length ?? 0);
+  const lastPending = useRef(pendingCount);
+  useEffect(() => {
+    // Sending jumps to the end, as in every chat app.
+    if (pendingCount > lastPending.current) toEnd.current?.();
+    lastPending.current = pendingCount;
+  }, [pendingCount]);
 
   useEffect(() => {
     void chat.getState().loadMembers(roomId);
@@ -123,12 +132,19 @@ export function RoomView({ roomId }: { roomId: string }) {
           render={renderRow}
           onNearTop={onNearTop}
           anchorable={anchorable}
+          onAtBottomChange={setAtBottom}
+          scrollToEndRef={toEnd}
           className="message-list"
         />
       ) : (
         <div className="message-list list-note" role="status">
           Loading messages…
         </div>
+      )}
+      {!atBottom && vm.rows && (
+        <button type="button" className="jump-latest" onClick={() => toEnd.current?.()}>
+          Jump to latest ↓
+        </button>
       )}
       <TypingLine roomId={roomId} />
       <Composer roomId={roomId} placeholder={`Message ${room.type === 'dm' ? displayName({ username: vm.title }) : `#${vm.title}`}`} />

@@ -17,6 +17,8 @@ export interface VirtualListProps<T> {
   label: string;
   /** Rows that may serve as the scroll anchor; default: all. */
   anchorable?: (item: T) => boolean;
+  /** Filled with a function that scrolls to the end and sticks there. */
+  scrollToEndRef?: { current: (() => void) | null };
 }
 
 const BOTTOM_SLACK = 48;
@@ -111,6 +113,17 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
         if (Math.abs(el.scrollTop - want) > 1) el.scrollTop = want;
       }
     }
+  });
+
+  useEffect(() => {
+    if (!props.scrollToEndRef) return;
+    props.scrollToEndRef.current = () => {
+      const el = scroller.current;
+      if (!el) return;
+      atBottom.current = true;
+      onAtBottomChange?.(true);
+      el.scrollTop = el.scrollHeight;
+    };
   });
 
   const onScroll = () => {
