@@ -237,6 +237,7 @@ for s in "${server_list[@]}"; do
 done
 
 "$NODE" "$root/bench/report.js" "$out" | tee "$out/summary.md"
+command -v gnuplot >/dev/null && [ -n "$(ls "$out"/*-stepup.json 2>/dev/null)" ] && "$root/bench/plot.sh" "$out" >&2 || true
 echo "results in $out" >&2
 if [ $failures -gt 0 ]; then
   echo "run.sh: $failures run(s) failed" >&2

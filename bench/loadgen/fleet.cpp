@@ -1,6 +1,8 @@
 // See fleet.hpp.
 #include "fleet.hpp"
 
+#include <sys/resource.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
@@ -73,6 +75,15 @@ std::uint64_t json_u64(const json::value* v) {
     return x;
   }
   return 0;
+}
+
+double own_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto tv = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return tv(ru.ru_utime) + tv(ru.ru_stime);
 }
 
 template <class Fn>
@@ -547,6 +558,7 @@ PhaseResult Fleet::run_phase(double rate, double seconds, double drain_s, std::f
     for (auto* a : {&w.a_sent, &w.a_done, &w.a_expected, &w.a_delivered, &w.a_synced}) a->store(0);
   });
   out.server_before = sample_server();
+  auto own0 = own_cpu_s();
   auto t0 = now_ns();
   run_on_all([&](Worker& w) {
     w.rate = total_senders_ ? rate * static_cast<double>(w.senders.size()) /
@@ -587,6 +599,7 @@ PhaseResult Fleet::run_phase(double rate, double seconds, double drain_s, std::f
   }
   out.elapsed_s = static_cast<double>(now_ns() - t0) / 1e9;
   out.server_after = sample_server();
+  out.loadgen_cpu_s = own_cpu_s() - own0;
   std::mutex m;
   run_on_all([&](Worker& w) {
     std::lock_guard lock(m);

@@ -67,6 +67,7 @@ struct PhaseResult {
   std::uint64_t gaps = 0;  // (socket, room) pairs still missing a rev at the end
   Histogram delivery_us, ack_us, sync_ms;
   ProcSample server_before, server_after;
+  double loadgen_cpu_s = 0;         // this generator's own CPU time in the phase
   std::vector<std::string> errors;  // first few distinct error texts
 };
 

@@ -67,6 +67,7 @@ json::object to_json(const PhaseResult& p) {
   s["rss_kib"] = p.server_after.rss_kib;
   s["processes"] = p.server_after.processes;
   o["server"] = std::move(s);
+  o["loadgen_cpu_s"] = p.loadgen_cpu_s;
   json::array errs;
   for (auto& e : p.errors) errs.push_back(json::value(e));
   o["errors"] = std::move(errs);
@@ -109,6 +110,9 @@ void print_phase_row(std::ostream& os, const std::string& name, const PhaseResul
     os << "  storm: dropped " << p.c.dropped << ", synced " << p.c.synced << " (p50 "
        << p.sync_ms.percentile(0.5) << " ms, max " << p.sync_ms.max() << " ms), via sync "
        << p.c.via_sync << ", sync errors " << p.c.sync_errors << "\n";
+  if (p.elapsed_s > 0 && p.loadgen_cpu_s / p.elapsed_s > 0.9)
+    os << "  note: the generator used " << p.loadgen_cpu_s / p.elapsed_s
+       << " cores; it may be the bottleneck\n";
   if (p.gaps || p.c.ack_errors || p.c.unexpected || p.c.disconnects)
     os << "  gaps " << p.gaps << ", ack errors " << p.c.ack_errors << ", unexpected "
        << p.c.unexpected << ", disconnects " << p.c.disconnects << "\n";
