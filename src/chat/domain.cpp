@@ -38,11 +38,17 @@ Domain::Domain(const core::Config& config, store::Executor& executor, Outbox& ou
                         clock_),
       login_account_limiter_(options_.login_failures_per_account_per_s,
                              options_.login_failures_per_account_burst, clock_) {
-  // Presence hook: issue 4's presence engine replaces this with away/idle
-  // aware status; it must stay thread-safe (called from storage threads).
+  // Issue 4: presence (audience and last_seen through the store) and typing
+  // (its 5 s timeouts rung by an alarm thread, handled on the strand).
+  presence_ = std::make_unique<presence::Hub>(outbox_, presence::store_audience(executor_),
+                                              presence::store_last_seen(executor_), clock_);
+  typing_ = std::make_unique<typing::Hub>(outbox_, clock_,
+                                          [this](store::TimeMs at) { typing_alarm_->arm(at); });
+  typing_alarm_ = std::make_unique<typing::AlarmThread>(
+      clock_, [this] { post([this] { typing_->expire(); }); });
+  // Thread-safe (called from storage threads).
   status_ = [this](const store::UserRecord& u) -> std::string {
-    if (!is_online(u.id)) return "offline";
-    return u.status == "busy" ? "busy" : "online";
+    return std::string(presence_->status(u));
   };
 }
 
@@ -82,6 +88,7 @@ void Domain::start() {
 }
 
 void Domain::stop() {
+  if (typing_alarm_) typing_alarm_->stop();
   if (stopped_.exchange(true)) return;
   domain_pool_.stop();
   slow_pool_.stop();
@@ -295,14 +302,17 @@ void Domain::connect(const ConnId& conn, const json::value& auth, ConnectReply r
   connecting_.insert(conn);
   const store::Id user_id = claims->user_id;
   auto rooms = std::make_shared<std::vector<store::Id>>();
+  auto profile = std::make_shared<presence::Profile>();
   // Through the write queue: see resubscribe().
   write(
-      [user_id, rooms](store::Connection& c) {
-        if (!c.user_by_id(user_id)) return fail({Code::unauthorized, "unknown user", 0});
+      [user_id, rooms, profile](store::Connection& c) {
+        auto user = c.user_by_id(user_id);
+        if (!user) return fail({Code::unauthorized, "unknown user", 0});
+        *profile = presence::Profile{user->status, user->custom_status, user->last_seen};
         for (const auto& r : c.rooms_of_user(user_id)) rooms->push_back(r.id);
         return Outcome{};
       },
-      [this, conn, claims = *claims, rooms, reply](Outcome& o) {
+      [this, conn, claims = *claims, rooms, profile, reply](Outcome& o) {
         const bool still_there = connecting_.erase(conn) > 0;
         if (o.error || !still_there || revoked_.contains(claims.jti)) {
           json::object r;
@@ -313,14 +323,18 @@ void Domain::connect(const ConnId& conn, const json::value& auth, ConnectReply r
         outbox_.bind_user(conn, claims.user_id);
         for (auto room : *rooms) outbox_.subscribe(conn, room);
         add_session(Session{conn, claims.user_id, claims.jti});
-        // Presence hook (issue 4): the user's connection count just went up.
+        presence_->connected(conn, claims.user_id, *profile);
       });
 }
 
 void Domain::disconnected(const ConnId& conn) {
   connecting_.erase(conn);
   remove_session(conn);
-  // Presence hook (issue 4): the user may have gone offline.
+  // Engine.IO closes a socket that misses its heartbeat after
+  // ping_interval_ms + ping_timeout_ms (10 s + 10 s by default), and then we
+  // get here: a sleeping laptop shows offline within 20 s.
+  presence_->disconnected(conn);
+  typing_->disconnected(conn);
 }
 
 void Domain::resubscribe(const ConnId& conn, store::Id user_id, std::function<void(bool)> then) {

@@ -29,7 +29,10 @@
 #include "chat/auth/rate_limiter.hpp"
 #include "chat/auth/tokens.hpp"
 #include "chat/error.hpp"
+#include "chat/presence/hub.hpp"
 #include "chat/service.hpp"
+#include "chat/typing/alarm_thread.hpp"
+#include "chat/typing/hub.hpp"
 #include "chat/views.hpp"
 #include "core/config.hpp"
 #include "store/executor.hpp"
@@ -121,6 +124,9 @@ class Domain {
   Outbox& outbox() { return outbox_; }
   store::TimeMs now() const { return clock_(); }
   const StatusFn& status() const { return status_; }
+  // Issue 4: presence and typing (thread-safe).
+  presence::Hub& presence() { return *presence_; }
+  typing::Hub& typing() { return *typing_; }
   auth::RateLimiter& send_limiter() { return send_limiter_; }
   auth::RateLimiter& login_ip_limiter() { return login_ip_limiter_; }
   auth::RateLimiter& login_account_limiter() { return login_account_limiter_; }
@@ -153,6 +159,10 @@ class Domain {
 
   std::map<std::string, EventHandler, std::less<>> events_;
   std::vector<RestRoute> routes_;
+
+  std::unique_ptr<presence::Hub> presence_;
+  std::unique_ptr<typing::Hub> typing_;
+  std::unique_ptr<typing::AlarmThread> typing_alarm_;  // last: stopped first
 };
 
 // Handler registration, one function per file.

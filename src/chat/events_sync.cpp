@@ -8,6 +8,7 @@
 
 #include "chat/domain.hpp"
 #include "chat/json.hpp"
+#include "chat/presence/events.hpp"
 #include "chat/validation.hpp"
 
 namespace parlor::chat {
@@ -91,8 +92,7 @@ void sync(Domain& d, const Session& s, const json::value& payload, AckReply repl
           Outcome o;
           o.body["rooms"] = std::move(rooms);
           o.body["removed_room_ids"] = std::move(removed);
-          // Presence hook (issue 4): the users sharing a room with the caller.
-          o.body["presence"] = json::array();
+          o.body["presence"] = presence::snapshot(c, user, d.presence());
           o.body["server_time"] = iso_time(d.now());
           return o;
         },

@@ -199,13 +199,18 @@ void register_account_routes(Domain& d) {
              cs = *custom_status](store::Connection& c) {
               auto u = c.user_by_id(id);
               if (!u) return fail(not_found("user not found"));
+              const presence::Profile before{u->status, u->custom_status, u->last_seen};
               if (dn) u->display_name = *dn;
               if (av) u->avatar_url = *av;
               if (st) u->status = *st == "busy" ? "busy" : "";
               if (cs) u->custom_status = *cs;
               c.update_user_profile(*u);
-              // Presence hook (issue 4): a status change becomes a presence_update.
-              return with_user(c, id, d.status());
+              Outcome o = with_user(c, id, d.status());
+              o.after.push_back(
+                  [&d, id, before, after = presence::Profile{u->status, u->custom_status, 0}] {
+                    d.presence().choice_changed(id, before, after);
+                  });
+              return o;
             },
             Domain::respond(reply));
       });

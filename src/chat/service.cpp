@@ -2,6 +2,9 @@
 #include "chat/service.hpp"
 
 #include "chat/domain.hpp"
+#include "chat/presence/events.hpp"
+#include "chat/read_state/events.hpp"
+#include "chat/typing/events.hpp"
 
 namespace parlor::chat {
 
@@ -21,6 +24,9 @@ Service::Service(const core::Config& config, store::Executor& store, Outbox& out
   register_room_events(d);
   register_message_events(d);
   register_sync_event(d);
+  presence::register_events(d);
+  typing::register_events(d);
+  read_state::register_events(d);
 }
 
 Service::~Service() = default;

@@ -4,6 +4,7 @@
 #include "chat/access.hpp"
 #include "chat/json.hpp"
 #include "chat/mentions.hpp"
+#include "chat/read_state/events.hpp"
 
 namespace parlor::chat::actions {
 
@@ -64,6 +65,7 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
   json::object ev;
   ev["message"] = std::move(msg);
   broadcast(d, o, nm.room_id, "new_message", std::move(ev));
+  read_state::on_sent(d, o, c, *stored, o.body["message"].as_object());
   return o;
 }
 
@@ -83,6 +85,7 @@ Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::
   json::object ev;
   ev["message"] = std::move(msg);
   broadcast(d, o, stored->room_id, "message_edited", std::move(ev));
+  read_state::on_edited(d, o, c, a->message, *stored, o.body["message"].as_object());
   return o;
 }
 
@@ -102,6 +105,7 @@ Outcome delete_message(Domain& d, store::Connection& c, store::Id user_id, store
   ev["parent_id"] =
       a->message.parent_id ? json::value(id_str(*a->message.parent_id)) : json::value(nullptr);
   broadcast(d, o, a->message.room_id, "message_deleted", std::move(ev));
+  read_state::on_deleted(d, o, c, a->message);
   return o;
 }
 

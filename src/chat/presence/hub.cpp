@@ -50,8 +50,8 @@ Hub::Hub(Outbox& outbox, AudienceLookup audience, SaveLastSeen save_last_seen, N
 bool Hub::queue(const View& v) {
   Pending& p = pending_[v.user_id];
   p.views.push_back(v);
-  if (p.in_flight) return false;
-  p.in_flight = true;
+  if (p.covered > 0) return false;
+  p.covered = p.views.size();
   return true;
 }
 
@@ -62,30 +62,39 @@ void Hub::start_lookup(store::Id user_id) {
 }
 
 void Hub::deliver(store::Id user_id, std::vector<store::Id> audience) {
-  for (;;) {
-    std::deque<View> views;
-    std::vector<store::Id> online;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = pending_.find(user_id);
-      if (it == pending_.end()) return;
-      if (it->second.views.empty()) {
-        pending_.erase(it);
-        return;
-      }
-      views.swap(it->second.views);
-      // in_flight stays set while we send, so a newer transition cannot
-      // overtake these; it waits in `views` for the next round.
-      std::unordered_set<store::Id> seen;
-      for (store::Id id : audience) {
-        if (tracker_.online(id) && seen.insert(id).second) online.push_back(id);
-      }
-    }
-    for (const View& v : views) {
-      boost::json::value payload = update_json(v);
-      for (store::Id id : online) outbox_.to_user(id, "presence_update", payload);
+  std::vector<View> views;
+  std::vector<store::Id> online;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(user_id);
+    if (it == pending_.end()) return;
+    Pending& p = it->second;
+    views.assign(p.views.begin(), p.views.begin() + static_cast<std::ptrdiff_t>(p.covered));
+    p.views.erase(p.views.begin(), p.views.begin() + static_cast<std::ptrdiff_t>(p.covered));
+    std::unordered_set<store::Id> seen;
+    for (store::Id id : audience) {
+      if (tracker_.online(id) && seen.insert(id).second) online.push_back(id);
     }
   }
+  // `covered` stays set while we send, so a newer transition cannot
+  // overtake these: it waits in `views` for the next lookup.
+  for (const View& v : views) {
+    boost::json::value payload = update_json(v);
+    for (store::Id id : online) outbox_.to_user(id, "presence_update", payload);
+  }
+  bool again = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(user_id);
+    if (it == pending_.end()) return;
+    if (it->second.views.empty()) {
+      pending_.erase(it);
+    } else {
+      it->second.covered = it->second.views.size();
+      again = true;
+    }
+  }
+  if (again) start_lookup(user_id);
 }
 
 void Hub::connected(const ConnId& conn, store::Id user_id, const Profile& stored) {
@@ -147,6 +156,13 @@ std::string_view Hub::status(store::Id user_id) const {
   return to_string(tracker_.view(user_id).status);
 }
 
+std::string_view Hub::status(const store::UserRecord& u) const {
+  std::lock_guard lock(mutex_);
+  if (!tracker_.online(u.id)) return to_string(Status::offline);
+  if (u.status == "busy") return to_string(Status::busy);
+  return to_string(tracker_.idle(u.id) ? Status::away : Status::online);
+}
+
 bool Hub::online(store::Id user_id) const {
   std::lock_guard lock(mutex_);
   return tracker_.online(user_id);
@@ -183,7 +199,7 @@ Hub::AudienceLookup store_audience(store::Executor& executor) {
       }
       done(std::move(*found));
     };
-    if (!executor.submit_read(std::move(job), finish)) {
+    if (!executor.submit_write(std::move(job), finish)) {
       spdlog::warn("presence: store busy, update of user {} not sent", user_id);
       done({});
     }

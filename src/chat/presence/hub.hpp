@@ -10,7 +10,7 @@
 //
 // Order: a user's updates reach everyone in the order of the transitions.
 // At most one lookup per user is in flight; transitions that happen
-// meanwhile queue behind it and go out with its result.
+// meanwhile queue behind it and get one lookup of their own after it.
 //
 // Threading: every method may be called from any thread. The lookup and
 // Outbox are called without the hub's lock held.
@@ -64,13 +64,16 @@ class Hub {
   View view(const store::UserRecord& u) const;
   // Status for user objects: "online" | "away" | "busy" | "offline".
   std::string_view status(store::Id user_id) const;
+  // The same, with the busy choice taken from `u` (a record read or just
+  // written in the caller's storage job, which may be ahead of the hub).
+  std::string_view status(const store::UserRecord& u) const;
   bool online(store::Id user_id) const;
   std::optional<store::Id> user_of(const ConnId& conn) const;
 
  private:
   struct Pending {
     std::deque<View> views;
-    bool in_flight = false;
+    std::size_t covered = 0;  // how many of `views` the lookup in flight is for
   };
   // REQUIRES: mutex_ held. Queues the update; true when a lookup must start.
   bool queue(const View& v);
@@ -90,9 +93,12 @@ class Hub {
 // when the caller has no full user object at hand.
 boost::json::object update_json(const View& v);
 
-// Audience from the store: the members of every room of the user, read on
-// the executor's reader threads. On failure (or a full queue) the update
-// goes to nobody and is logged.
+// Audience from the store: the members of every room of the user, read in
+// a job on the executor's writer queue, so it runs after the last_seen
+// write of the same transition has committed (a client that gets the
+// offline update and then asks over REST sees that last_seen) and after any
+// membership change queued before it. On failure (or a full queue) the
+// update goes to nobody and is logged.
 Hub::AudienceLookup store_audience(store::Executor& executor);
 // last_seen written through the executor's writer (fire and forget, logged on failure).
 Hub::SaveLastSeen store_last_seen(store::Executor& executor);

@@ -113,6 +113,12 @@ bool Tracker::online(store::Id user_id) const {
   return it != users_.end() && !it->second.conns.empty();
 }
 
+bool Tracker::idle(store::Id user_id) const {
+  auto it = users_.find(user_id);
+  return it != users_.end() && !it->second.conns.empty() &&
+         it->second.idle == it->second.conns.size();
+}
+
 std::optional<store::Id> Tracker::user_of(const ConnId& conn) const {
   auto it = conns_.find(conn);
   if (it == conns_.end()) return std::nullopt;

@@ -65,6 +65,8 @@ class Tracker {
   View view(store::Id user_id) const;
   bool known(store::Id user_id) const { return users_.contains(user_id); }
   bool online(store::Id user_id) const;
+  // Online and every connection reports idle.
+  bool idle(store::Id user_id) const;
   std::optional<store::Id> user_of(const ConnId& conn) const;
   std::size_t connections(store::Id user_id) const;
   std::size_t online_users() const { return online_users_; }

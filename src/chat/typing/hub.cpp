@@ -44,6 +44,15 @@ void Hub::start(const ConnId& conn, store::Id room_id, store::Id user_id,
   rearm();
 }
 
+bool Hub::refresh(const ConnId& conn, store::Id room_id, store::Id user_id) {
+  store::TimeMs now = now_();
+  std::lock_guard lock(mutex_);
+  if (!tracker_.typing(room_id, user_id)) return false;
+  tracker_.start(room_id, user_id, conn, now);
+  rearm();
+  return true;
+}
+
 void Hub::stop(const ConnId& conn, store::Id room_id, store::Id user_id) {
   std::lock_guard lock(mutex_);
   if (auto c = tracker_.stop(room_id, user_id, conn)) announce(*c);

@@ -39,6 +39,10 @@ class Hub {
   // typing_start. REQUIRES: the caller checked that the user is a member of
   // the room (typing() being true means it was checked moments ago).
   void start(const ConnId& conn, store::Id room_id, store::Id user_id, const std::string& username);
+  // typing_start from a user already typing in the room (membership was
+  // checked when that began, moments ago): refreshes this connection's
+  // deadline and returns true. false: check membership, then call start().
+  bool refresh(const ConnId& conn, store::Id room_id, store::Id user_id);
   // typing_stop (needs no membership check: it can only end typing).
   void stop(const ConnId& conn, store::Id room_id, store::Id user_id);
   // The user's message in the room was stored, or they left / were removed.

@@ -112,19 +112,47 @@ TEST(PresenceHub, UpdatesKeepTransitionOrderAcrossASlowLookup) {
   f.hub.connected("a", 1, {});
   f.hub.activity("a", true);
   f.hub.disconnected("a");
-  EXPECT_EQ(f.lookups.waiting.size(), 1u);  // one lookup for the three transitions
+  EXPECT_EQ(f.lookups.waiting.size(), 1u);  // one lookup in flight per user
   EXPECT_TRUE(f.out.sent.empty());
   f.lookups.finish_all();
+  ASSERT_EQ(f.updates_to(2).size(), 1u);
+  EXPECT_EQ(f.lookups.waiting.size(), 1u);  // the two queued behind it share the next
+  f.lookups.audience[1] = {1};              // membership changed meanwhile: 2 left
+  f.lookups.finish_all();
+  EXPECT_EQ(f.updates_to(2).size(), 1u);
+  EXPECT_TRUE(f.lookups.waiting.empty());
+  f.lookups.audience[1] = {1, 2};
+  f.hub.connected("a2", 1, {});
+  f.lookups.finish_all();
+  f.hub.activity("a2", true);
+  f.lookups.finish_all();
+  f.hub.disconnected("a2");
+  f.lookups.finish_all();
   auto ups = f.updates_to(2);
-  ASSERT_EQ(ups.size(), 3u);
+  ASSERT_EQ(ups.size(), 4u);
   EXPECT_EQ(field(ups[0], "status"), "online");
-  EXPECT_EQ(field(ups[1], "status"), "away");
-  EXPECT_EQ(field(ups[2], "status"), "offline");
+  EXPECT_EQ(field(ups[1], "status"), "online");
+  EXPECT_EQ(field(ups[2], "status"), "away");
+  EXPECT_EQ(field(ups[3], "status"), "offline");
 
   f.hub.connected("b", 1, {});  // the chain is free again: a new lookup starts
   EXPECT_EQ(f.lookups.waiting.size(), 1u);
   f.lookups.finish_all();
-  EXPECT_EQ(f.updates_to(2).size(), 4u);
+  EXPECT_EQ(f.updates_to(2).size(), 5u);
+}
+
+TEST(PresenceHub, StatusForARecordTakesItsBusyChoice) {
+  Fixture f;
+  store::UserRecord u;
+  u.id = 1;
+  EXPECT_EQ(f.hub.status(u), "offline");
+  f.hub.connected("a", 1, {});
+  EXPECT_EQ(f.hub.status(u), "online");
+  f.hub.activity("a", true);
+  EXPECT_EQ(f.hub.status(u), "away");
+  u.status = "busy";  // just stored, the hub not told yet
+  EXPECT_EQ(f.hub.status(u), "busy");
+  EXPECT_EQ(f.hub.status(1), "away");
 }
 
 TEST(PresenceHub, EmptyAudienceStillFreesTheChain) {

@@ -73,6 +73,21 @@ TEST(TypingHub, TimesOutWhenTheWakeUpComes) {
   EXPECT_FALSE(f.hub.typing(10, 1));
 }
 
+TEST(TypingHub, RefreshOnlyWhileAlreadyTyping) {
+  Fixture f;
+  EXPECT_FALSE(f.hub.refresh("a", 10, 1));
+  EXPECT_TRUE(f.out.sent.empty());
+  f.hub.start("a", 10, 1, "alice");
+  f.now = 5000;
+  EXPECT_TRUE(f.hub.refresh("b", 10, 1));  // another tab joins the same episode
+  f.now = 6000;
+  f.hub.expire();  // tab a timed out, tab b types until 10000
+  EXPECT_TRUE(f.hub.typing(10, 1));
+  f.now = 10000;
+  f.hub.expire();
+  EXPECT_EQ(f.flags(), (std::vector<bool>{true, false}));
+}
+
 TEST(TypingHub, SendAndDisconnectEndTyping) {
   Fixture f;
   f.hub.start("a", 10, 1, "alice");

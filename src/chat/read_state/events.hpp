@@ -1,0 +1,29 @@
+// The chat domain's side of read state (compiled into parlor_chat): the
+// mark_read event, and the hooks the message actions call inside their
+// storage job, right after queuing their own broadcast in `o`, so that
+// these events follow it, after the commit.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "chat/domain.hpp"
+#include "store/records.hpp"
+#include "store/store.hpp"
+
+namespace parlor::chat::read_state {
+
+void register_events(Domain& d);
+
+// A new message: `mention` to mentioned members; the sender's typing in
+// the room ends.
+void on_sent(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& m,
+             const boost::json::object& message_json);
+// An edit (after it is stored): `mention` to newly mentioned members, then
+// fresh counts to online members whose mention count moved.
+void on_edited(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& before,
+               const store::MessageRecord& after, const boost::json::object& message_json);
+// A delete (after it is stored): fresh counts to online members whose
+// unread or mention count moved.
+void on_deleted(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& before);
+
+}  // namespace parlor::chat::read_state

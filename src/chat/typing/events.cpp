@@ -1,0 +1,66 @@
+// typing_start / typing_stop {room_id | dm_id} -> {ok} (see events.hpp).
+#include "chat/typing/events.hpp"
+
+#include "chat/access.hpp"
+#include "chat/domain.hpp"
+#include "chat/validation.hpp"
+
+namespace parlor::chat::typing {
+
+namespace json = boost::json;
+
+namespace {
+
+Result<store::Id> target_room(const json::object& p) {
+  auto room = opt_id(p, "room_id");
+  if (!room) return room.error();
+  auto dm = opt_id(p, "dm_id");
+  if (!dm) return dm.error();
+  if (*room && *dm && **room != **dm) return invalid("dm_id", "conflicts with room_id");
+  if (*room) return **room;
+  if (*dm) return **dm;
+  return invalid("room_id", "is required");
+}
+
+void start(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto room = target_room(*p);
+  if (!room) return reply(error_ack(room.error()));
+  if (d.typing().refresh(s.conn, *room, s.user_id)) return reply(ok_ack());
+  d.read(
+      [&d, conn = s.conn, room = *room, user = s.user_id](store::Connection& c) {
+        auto a = access_room_by_id(c, room, user, Need::write);
+        if (!a) return fail(a.error());
+        auto u = c.user_by_id(user);
+        if (!u) return fail(not_found("user not found"));
+        Outcome o;
+        o.after.push_back([&d, conn, room, user, name = u->username] {
+          if (d.session(conn)) d.typing().start(conn, room, user, name);
+        });
+        return o;
+      },
+      Domain::ack(std::move(reply)));
+}
+
+void stop(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
+  auto p = as_object(payload);
+  if (!p) return reply(error_ack(p.error()));
+  auto room = target_room(*p);
+  if (!room) return reply(error_ack(room.error()));
+  d.typing().stop(s.conn, *room, s.user_id);
+  reply(ok_ack());
+}
+
+}  // namespace
+
+void register_events(Domain& d) {
+  d.on_event("typing_start", [&d](const Session& s, const json::value& p, AckReply r) {
+    start(d, s, p, std::move(r));
+  });
+  d.on_event("typing_stop", [&d](const Session& s, const json::value& p, AckReply r) {
+    stop(d, s, p, std::move(r));
+  });
+}
+
+}  // namespace parlor::chat::typing
