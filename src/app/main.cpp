@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include "app/chat_app.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "eio/server.hpp"
@@ -37,8 +38,10 @@ int main(int argc, char** argv) {
                config->listen_port);
   raise_fd_limit();
 
-  net::IoPool pool(config->io_threads);
+  // Declared first: connections still decrement gauges while the pool is
+  // destroyed.
   net::Metrics metrics;
+  net::IoPool pool(config->io_threads);
 
   net::ServerOptions http_opts;
   http_opts.host = config->listen_host;
@@ -60,7 +63,13 @@ int main(int argc, char** argv) {
   io.of("/");  // accepts every CONNECT until the chat domain installs its handlers
   http.mount(engine.mount("/socket.io/"));
 
-  // The chat domain binds here: io.of("/") handlers and http.router() routes.
+  std::unique_ptr<app::ChatApp> chat;
+  try {
+    chat = std::make_unique<app::ChatApp>(*config, io.of("/"), http.router());
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start: {}", e.what());
+    return 1;
+  }
 
   if (auto ec = http.listen()) {
     spdlog::error("cannot listen on {}:{}: {}", config->listen_host, config->listen_port,
@@ -72,6 +81,7 @@ int main(int argc, char** argv) {
   net::run_until_signal(
       pool, http, [&] { engine.close_all(); }, [&] { return engine.session_count() == 0; },
       std::chrono::milliseconds(config->shutdown_grace_ms));
+  chat->stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -495,22 +495,29 @@ void Namespace::disconnect(const std::string& socket_id, bool close_connection) 
 
 void Namespace::emit_to_room(const std::string& room, std::string_view event, json::array args,
                              const std::string& except_socket_id, Attachments bins) {
-  broadcast(&room, event, std::move(args), except_socket_id, std::move(bins));
+  broadcast(&room, event, std::move(args), except_socket_id, {}, std::move(bins));
+}
+
+void Namespace::emit_to_room_except(const std::string& room, std::string_view event,
+                                    json::array args, const std::string& except_room,
+                                    Attachments bins) {
+  broadcast(&room, event, std::move(args), {}, except_room, std::move(bins));
 }
 
 void Namespace::emit_all(std::string_view event, json::array args, Attachments bins) {
-  broadcast(nullptr, event, std::move(args), {}, std::move(bins));
+  broadcast(nullptr, event, std::move(args), {}, {}, std::move(bins));
 }
 
 void Namespace::broadcast(const std::string* room, std::string_view event, json::array&& args,
-                          const std::string& except, Attachments&& bins) {
+                          const std::string& except, const std::string& except_room,
+                          Attachments&& bins) {
   impl_->server->broadcasts->inc();
   // Encoded once; every recipient on every thread queues these same frames.
   auto frames = std::make_shared<const detail::Frames>(detail::encode_frames(
       detail::event_packet(name_, event, std::move(args), bins.size()), bins));
   auto target = std::make_shared<const std::optional<std::string>>(
       room ? std::optional<std::string>(*room) : std::nullopt);
-  auto skip = std::make_shared<const std::string>(except);
+  auto skip = std::make_shared<const std::pair<std::string, std::string>>(except, except_room);
   auto* pool = impl_->server->pool;
   for (std::size_t i = 0; i < pool->size(); ++i) {
     asio::post(pool->context(i), [impl = impl_.get(), i, frames, target, skip] {
@@ -523,7 +530,8 @@ void Namespace::broadcast(const std::string* room, std::string_view event, json:
       }
       // send() never calls back, so the set cannot change under us.
       for (SocketState* s : *members) {
-        if (!skip->empty() && s->id == *skip) continue;
+        if (!skip->first.empty() && s->id == skip->first) continue;
+        if (!skip->second.empty() && s->rooms.contains(skip->second)) continue;
         if (auto c = s->client.lock()) c->send(*frames);
       }
     });

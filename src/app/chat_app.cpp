@@ -1,0 +1,44 @@
+#include "app/chat_app.hpp"
+
+#include <spdlog/spdlog.h>
+#include <filesystem>
+#include <stdexcept>
+
+#include "app/chat_binding.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace parlor::app {
+
+ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    throw std::runtime_error("cannot create data directory " + config.data_dir + ": " +
+                             ec.message());
+  }
+  auto db_path = (std::filesystem::path(config.data_dir) / "parlor.db").string();
+  store::SqliteOptions sqlite_options;
+  sqlite_options.synchronous_full = config.synchronous_full;
+  store_ = store::open_sqlite_store(db_path, sqlite_options);
+  executor_ = std::make_unique<store::Executor>(*store_);
+  outbox_ = std::make_unique<SocketOutbox>(ns);
+  service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_);
+  service_->start();
+  bind_socket_events(*service_, *outbox_, ns);
+  bind_rest_routes(*service_, router);
+  spdlog::info("chat store: {} (synchronous={})", db_path,
+               config.synchronous_full ? "FULL" : "NORMAL");
+}
+
+ChatApp::~ChatApp() {
+  stop();
+}
+
+void ChatApp::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  service_->stop();
+  executor_->stop();
+}
+
+}  // namespace parlor::app
