@@ -57,15 +57,20 @@ export function Sidebar() {
   const { ui, session, chat } = useServices();
   const vm = useSidebarViewModel();
   const me = useChat((s) => s.me);
+  const conn = useChat((s) => s.conn);
   const open = useUi((s) => s.sidebarOpen);
+  // Our own socket being up is what makes us online; the server's copy of
+  // our status may predate this connection.
+  const connected = conn === 'up_to_date' || conn === 'catching_up';
+  const myStatus = !connected ? 'offline' : !me?.status || me.status === 'offline' ? 'online' : me.status;
   return (
     <nav className={`sidebar${open ? ' open' : ''}`} aria-label="Rooms and direct messages">
       <div className="sidebar-top">
         <button type="button" className="me-button" aria-label="Set your status" onClick={() => ui.getState().setDialog('status')}>
-          <Avatar name={displayName(me)} url={me?.avatar_url} size={32} status={me?.status ?? 'online'} />
+          <Avatar name={displayName(me)} url={me?.avatar_url} size={32} status={myStatus} />
           <span className="me-text">
             <span className="me-name" data-testid="me-name">{displayName(me)}</span>
-            <span className="me-status">{me?.custom_status || statusLabel(me?.status ?? 'online')}</span>
+            <span className="me-status">{me?.custom_status || statusLabel(myStatus)}</span>
           </span>
         </button>
         <ConnectionState />
