@@ -48,8 +48,21 @@ test('two users chat in real time with reactions, edits, deletes, threads and ty
   await until(async () => (await messageBodies(pa)).includes('Hello Ana'), 'message at Ana');
   await until(async () => (await pa.getByTestId('typing-line').first().innerText()) === '', 'typing line cleared');
 
-  await send(pa, `Hi @${bo.username}, **welcome**`);
-  await until(async () => (await messageBodies(pb)).some((t) => t.startsWith(`Hi @${bo.username}, welcome`)), 'reply at Bo');
+  // Mention autocomplete (Tab picks), Shift+Enter for a new line, Enter sends.
+  const composer = pa.locator('.room-view .composer textarea');
+  await composer.click();
+  await composer.pressSequentially(`Hi @${bo.username.slice(0, 2)}`);
+  await pa.getByRole('option', { name: new RegExp(bo.username) }).waitFor();
+  await composer.press('Tab');
+  assert.equal(await composer.inputValue(), `Hi @${bo.username} `);
+  await composer.press('Backspace');
+  await composer.pressSequentially(', **welcome**');
+  await composer.press('Shift+Enter');
+  await composer.pressSequentially('second line');
+  await composer.press('Enter');
+  await until(async () => (await composer.inputValue()) === '', 'composer cleared');
+  await until(async () => (await messageBodies(pb)).some((t) => t.startsWith(`Hi @${bo.username}, welcome\nsecond line`)), 'reply at Bo');
+  assert.equal(await pb.locator('.room-view .message.mentions-me').count(), 1, 'the mention is highlighted for Bo');
   assert.equal(await pb.locator('.room-view [data-testid="message-body"] strong').last().innerText(), 'welcome');
 
   // Reaction from Bo on Ana's message.
@@ -64,6 +77,7 @@ test('two users chat in real time with reactions, edits, deletes, threads and ty
   await box.click();
   await box.press('ArrowUp');
   const edit = pa.getByRole('textbox', { name: 'Edit message' });
+  assert.ok((await edit.inputValue()).startsWith(`Hi @${bo.username}, **welcome**`), 'Up edits the last own message');
   await edit.fill('Hi Bo, edited');
   await edit.press('Enter');
   await until(async () => (await messageBodies(pb)).some((t) => t.startsWith('Hi Bo, edited') && t.includes('(edited)')), 'edit at Bo');
