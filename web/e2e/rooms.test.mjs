@@ -1,0 +1,71 @@
+// Rooms and DMs through the UI: create a room, browse and join it from
+// another account, start a DM from the dialog, set one's own status.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { contextFor, launch, messageBodies, newUser, openPage, send, shot, startServer, until, untilEq } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const roomLinks = (page) => page.getByTestId('room-link').allInnerTexts();
+
+test('create, browse and join a room; start a DM; set a status', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const ca = await contextFor(browser, ana);
+  const cb = await contextFor(browser, bo);
+  const pa = await openPage(ca, server);
+  const pb = await openPage(cb, server);
+
+  // Ana creates a public room from the dialog and lands in it.
+  await pa.getByRole('button', { name: 'Create a room' }).first().click();
+  const dialog = pa.getByRole('dialog', { name: 'Create a room' });
+  await dialog.getByLabel('Name').fill('design');
+  await dialog.getByLabel('Description').fill('Pixels and prose');
+  await shot(pa, 'create-room');
+  await dialog.getByRole('button', { name: 'Create room' }).click();
+  await untilEq(async () => (await pa.getByTestId('room-title').innerText()).replace(/\s/g, ''), '#design', 'Ana in #design');
+  await send(pa, 'Welcome to design');
+
+  // Bo finds it in Browse and joins; the history is there.
+  await pb.getByRole('button', { name: 'Browse public rooms' }).click();
+  const browse = pb.getByRole('dialog', { name: 'Browse rooms' });
+  await browse.getByRole('button', { name: 'Join design' }).waitFor();
+  await shot(pb, 'browse-rooms');
+  await browse.getByRole('button', { name: 'Join design' }).click();
+  await until(async () => (await roomLinks(pb)).some((t) => t.includes('design')), 'design in Bo’s sidebar');
+  await until(async () => (await messageBodies(pb)).includes('Welcome to design'), 'history at Bo');
+  await send(pb, 'Glad to be here');
+  await until(async () => (await messageBodies(pa)).includes('Glad to be here'), 'Bo’s message at Ana');
+
+  // Bo starts a DM with Ana; it shows up for Ana with the message.
+  await pb.getByRole('button', { name: 'Start a direct message' }).click();
+  const dm = pb.getByRole('dialog', { name: 'Start a direct message' });
+  await dm.getByLabel('Find people').fill(ana.username);
+  await dm.getByRole('button', { name: `Message ${ana.username}` }).click();
+  await untilEq(async () => (await pb.getByTestId('room-title').innerText()).trim(), ana.username, 'DM open at Bo');
+  await send(pb, 'A private word');
+  await until(async () => (await roomLinks(pa)).some((t) => t.includes(bo.username)), 'DM in Ana’s sidebar');
+  await until(async () => (await pa.locator(`[data-testid="room-link"]:has-text("${bo.username}") [data-testid="unread-badge"]`).count()) === 1, 'DM unread at Ana');
+  await pa.locator(`[data-testid="room-link"]:has-text("${bo.username}")`).click();
+  await until(async () => (await messageBodies(pa)).includes('A private word'), 'DM message at Ana');
+
+  // Ana sets herself busy with a custom status.
+  await pa.getByRole('button', { name: 'Set your status' }).click();
+  const status = pa.getByRole('dialog', { name: 'Your status' });
+  await status.getByLabel('Custom status').fill('Deep work');
+  await status.getByRole('button', { name: 'Busy' }).click();
+  await untilEq(async () => pa.locator('.me-status').innerText(), 'Deep work', 'own custom status');
+  await untilEq(async () => pa.locator('.me-button .presence').getAttribute('data-status'), 'busy', 'own status busy');
+  await shot(pa, 'status-set');
+  await ca.close();
+  await cb.close();
+});
