@@ -204,6 +204,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void peer_gone() {
     auto st = std::move(pending_);
     st->done = true;
+    st->peer_gone = true;
     if (auto cancel = std::move(st->cancel)) cancel();
     close();
   }

@@ -55,8 +55,12 @@ void Responder::text(http::status status, std::string body, std::string_view con
 
 void Responder::on_cancel(std::function<void()> fn) const {
   if (!state_) return;
-  boost::asio::post(state_->executor,
-                    [st = state_, f = std::move(fn)]() mutable { st->cancel = std::move(f); });
+  boost::asio::post(state_->executor, [st = state_, f = std::move(fn)]() mutable {
+    if (st->peer_gone)
+      f();
+    else
+      st->cancel = std::move(f);
+  });
 }
 
 boost::asio::any_io_executor Responder::executor() const {

@@ -15,6 +15,7 @@ struct ResponderState {
   // Both only touched on `executor`.
   std::function<void(Response)> deliver;
   std::function<void()> cancel;
+  bool peer_gone = false;  // the peer left before a cancel handler was set
 };
 
 }  // namespace parlor::net::detail

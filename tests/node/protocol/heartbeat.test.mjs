@@ -32,7 +32,7 @@ test("a polling session that stops polling is closed by the heartbeat", async ()
 });
 
 test("answering pings keeps a raw WebSocket open", async () => {
-  const server = await startServer({ args: ["--ping-interval", "50", "--ping-timeout", "500"] });
+  const server = await startServer({ args: ["--ping-interval", "50", "--ping-timeout", "2000"] });
   try {
     const ws = rawSocket(`${server.wsUrl}/engine.io/?EIO=4&transport=websocket`);
     await ws.next();

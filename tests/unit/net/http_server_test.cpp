@@ -1,0 +1,154 @@
+// The HTTP server end to end on a loopback port: routing, path parameters,
+// answers from another thread, keep-alive, size limits, mounts, CORS.
+#include "net/http_server.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/connect.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/parse.hpp>
+
+#include <thread>
+
+namespace parlor::net {
+namespace {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.max_body_bytes = 1024;
+    o.max_header_bytes = 2048;
+    o.cors_origin = "http://allowed.test";
+    server_ = std::make_unique<Server>(pool_, metrics_, o);
+    server_->router().add(http::verb::get, "/api/rooms/:id/members/:user_id",
+                          [](const Request& req, Params p, Responder r) {
+                            r.json(http::status::ok, {{"id", p.get("id")},
+                                                      {"user", p.get("user_id")},
+                                                      {"auth", req.header("Authorization")},
+                                                      {"q", req.query_param("q").value_or("")}});
+                          });
+    server_->router().add(
+        http::verb::post, "/api/echo", [](const Request& req, Params, Responder r) {
+          // Answered later, from a thread that is not an I/O thread.
+          std::thread([r, body = req.body()] { r.text(http::status::created, body); }).detach();
+        });
+    Mount m;
+    m.prefix = "/proto/";
+    m.on_request = [](Request req, Responder r) { r.text(http::status::ok, "mount:" + req.path); };
+    server_->mount(std::move(m));
+    ASSERT_FALSE(server_->listen());
+    pool_.start();
+  }
+  void TearDown() override {
+    server_->stop_accepting();
+    pool_.stop();
+  }
+
+  tcp::socket connect() {
+    tcp::socket s(client_ctx_);
+    s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+    return s;
+  }
+  static http::response<http::string_body> roundtrip(tcp::socket& s,
+                                                     http::request<http::string_body> req) {
+    req.prepare_payload();
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    return res;
+  }
+  static http::request<http::string_body> get(std::string target) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "localhost");
+    return req;
+  }
+
+  Metrics metrics_;
+  IoPool pool_{2};
+  std::unique_ptr<Server> server_;
+  asio::io_context client_ctx_;
+};
+
+TEST_F(HttpServerTest, RoutesWithParamsHeadersAndQuery) {
+  auto s = connect();
+  auto req = get("/api/rooms/r%201/members/u7?q=hello%20there");
+  req.set(http::field::authorization, "Bearer abc");
+  auto res = roundtrip(s, req);
+  ASSERT_EQ(res.result(), http::status::ok);
+  auto v = boost::json::parse(res.body());
+  EXPECT_EQ(v.at("id"), "r 1");
+  EXPECT_EQ(v.at("user"), "u7");
+  EXPECT_EQ(v.at("auth"), "Bearer abc");
+  EXPECT_EQ(v.at("q"), "hello there");
+}
+
+TEST_F(HttpServerTest, KeepAliveAndAnswersFromOtherThreads) {
+  auto s = connect();
+  for (int i = 0; i < 3; ++i) {
+    http::request<http::string_body> req{http::verb::post, "/api/echo", 11};
+    req.body() = "body " + std::to_string(i);
+    auto res = roundtrip(s, req);
+    EXPECT_EQ(res.result(), http::status::created);
+    EXPECT_EQ(res.body(), "body " + std::to_string(i));
+    EXPECT_TRUE(res.keep_alive());
+  }
+}
+
+TEST_F(HttpServerTest, UnknownApiPathsAndMethodsAreJsonErrors) {
+  auto s = connect();
+  auto res = roundtrip(s, get("/api/nope"));
+  EXPECT_EQ(res.result(), http::status::not_found);
+  EXPECT_EQ(boost::json::parse(res.body()).at("error").at("code"), "not_found");
+  res = roundtrip(s, get("/api/echo"));
+  EXPECT_EQ(res.result(), http::status::method_not_allowed);
+}
+
+TEST_F(HttpServerTest, OversizeBodyIs413AndClosed) {
+  auto s = connect();
+  http::request<http::string_body> req{http::verb::post, "/api/echo", 11};
+  req.body() = std::string(4096, 'x');
+  auto res = roundtrip(s, req);
+  EXPECT_EQ(res.result(), http::status::payload_too_large);
+  EXPECT_FALSE(res.keep_alive());
+}
+
+TEST_F(HttpServerTest, OversizeHeadersAre431) {
+  auto s = connect();
+  auto req = get("/healthz");
+  req.set("X-Big", std::string(4096, 'x'));
+  auto res = roundtrip(s, req);
+  EXPECT_EQ(res.result(), http::status::request_header_fields_too_large);
+}
+
+TEST_F(HttpServerTest, MountsHealthAndMetrics) {
+  auto s = connect();
+  EXPECT_EQ(roundtrip(s, get("/proto/x?y=1")).body(), "mount:/proto/x");
+  EXPECT_EQ(roundtrip(s, get("/healthz")).result(), http::status::ok);
+  server_->set_ready(false);
+  EXPECT_EQ(roundtrip(s, get("/readyz")).result(), http::status::service_unavailable);
+  auto metrics = roundtrip(s, get("/metrics")).body();
+  EXPECT_NE(metrics.find("parlor_http_requests_total"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, CorsOnlyForAllowedOrigins) {
+  auto s = connect();
+  auto req = get("/healthz");
+  req.set(http::field::origin, "http://allowed.test");
+  auto res = roundtrip(s, req);
+  EXPECT_EQ(res[http::field::access_control_allow_origin], "http://allowed.test");
+  EXPECT_EQ(res[http::field::access_control_allow_credentials], "true");
+  req.set(http::field::origin, "http://evil.test");
+  res = roundtrip(s, req);
+  EXPECT_EQ(res.count(http::field::access_control_allow_origin), 0u);
+}
+
+}  // namespace
+}  // namespace parlor::net
