@@ -91,8 +91,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   core::init_logging("text", log_level);
 
-  net::IoPool pool(threads);
+  // Declared first: connections still decrement gauges while the pool is
+  // destroyed.
   net::Metrics metrics;
+  net::IoPool pool(threads);
   net::ServerOptions http_opts;
   http_opts.host = host;
   http_opts.port = static_cast<std::uint16_t>(port);
