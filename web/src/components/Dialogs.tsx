@@ -127,7 +127,7 @@ function BrowseRoomsDialog({ onClose }: { onClose: () => void }) {
               <div>
                 <strong># {r.name}</strong>
                 <p className="muted">
-                  {r.description || 'No description'} · {r.member_count} members
+                  {r.description || 'No description'} · {r.member_count} {r.member_count === 1 ? 'member' : 'members'}
                 </p>
               </div>
               <button

@@ -108,7 +108,7 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
           <h3>About</h3>
           <p>{room.description || 'No description'}</p>
           <p className="muted">
-            {room.type} · {room.member_count} members
+            {room.type} · {room.member_count} {room.member_count === 1 ? 'member' : 'members'}
           </p>
         </section>
         <section>
