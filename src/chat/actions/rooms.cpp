@@ -109,6 +109,7 @@ Outcome remove_member(Domain& d, store::Connection& c, store::Id actor, store::I
   Outcome o;
   o.body["ok"] = true;
   o.after.push_back([&d, room_id, target] {
+    d.typing().clear(room_id, target);  // issue 4: a removed member stops typing there
     d.outbox().unsubscribe_user(target, room_id);
     json::object left;
     left["room_id"] = id_str(room_id);
