@@ -114,7 +114,7 @@ export async function newRoom(server, owner, name, members = []) {
 
 /** A browser context signed in as `user` (token in localStorage, as after a sign-in). */
 export async function contextFor(browser, user, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', ...opts });
   await context.addInitScript((token) => {
     if (!localStorage.getItem('parlor.token')) localStorage.setItem('parlor.token', token);
   }, user.token);
