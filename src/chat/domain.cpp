@@ -40,8 +40,9 @@ Domain::Domain(const core::Config& config, store::Executor& executor, Outbox& ou
                              options_.login_failures_per_account_burst, clock_) {
   // Issue 4: presence (audience and last_seen through the store) and typing
   // (its 5 s timeouts rung by an alarm thread, handled on the strand).
-  presence_ = std::make_unique<presence::Hub>(outbox_, presence::store_audience(executor_),
-                                              presence::store_last_seen(executor_), clock_);
+  presence_ = std::make_unique<presence::Hub>(
+      outbox_, presence::store_audience(executor_, [this](auto fn) { post(std::move(fn)); }),
+      presence::store_last_seen(executor_), clock_);
   typing_ = std::make_unique<typing::Hub>(outbox_, clock_,
                                           [this](store::TimeMs at) { typing_alarm_->arm(at); });
   typing_alarm_ = std::make_unique<typing::AlarmThread>(

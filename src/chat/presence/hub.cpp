@@ -173,8 +173,9 @@ std::optional<store::Id> Hub::user_of(const ConnId& conn) const {
   return tracker_.user_of(conn);
 }
 
-Hub::AudienceLookup store_audience(store::Executor& executor) {
-  return [&executor](store::Id user_id, Hub::Recipients done) {
+Hub::AudienceLookup store_audience(store::Executor& executor,
+                                   std::function<void(std::function<void()>)> post) {
+  return [&executor, post](store::Id user_id, Hub::Recipients done) {
     auto found = std::make_shared<std::vector<store::Id>>();
     auto job = [user_id, found](store::Connection& c) {
       std::unordered_set<store::Id> seen{user_id};
@@ -185,7 +186,7 @@ Hub::AudienceLookup store_audience(store::Executor& executor) {
         }
       }
     };
-    auto finish = [user_id, found, done](std::exception_ptr error) {
+    auto finish = [user_id, found, done, post](std::exception_ptr error) {
       if (error) {
         try {
           std::rethrow_exception(error);
@@ -197,7 +198,11 @@ Hub::AudienceLookup store_audience(store::Executor& executor) {
         done({});
         return;
       }
-      done(std::move(*found));
+      if (post) {
+        post([found, done] { done(std::move(*found)); });
+      } else {
+        done(std::move(*found));
+      }
     };
     if (!executor.submit_write(std::move(job), finish)) {
       spdlog::warn("presence: store busy, update of user {} not sent", user_id);

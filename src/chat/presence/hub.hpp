@@ -98,8 +98,10 @@ boost::json::object update_json(const View& v);
 // write of the same transition has committed (a client that gets the
 // offline update and then asks over REST sees that last_seen) and after any
 // membership change queued before it. On failure (or a full queue) the
-// update goes to nobody and is logged.
-Hub::AudienceLookup store_audience(store::Executor& executor);
+// update goes to nobody and is logged. `post`, when given, moves the fan-out
+// off the writer thread (whose callbacks must stay quick).
+Hub::AudienceLookup store_audience(store::Executor& executor,
+                                   std::function<void(std::function<void()>)> post = {});
 // last_seen written through the executor's writer (fire and forget, logged on failure).
 Hub::SaveLastSeen store_last_seen(store::Executor& executor);
 
