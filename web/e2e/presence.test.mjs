@@ -51,3 +51,24 @@ test('presence follows the last open tab', async () => {
   await ca.close();
   await cb.close();
 });
+
+test('an idle tab reports away; input brings the user back online', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const { conversation: dm } = await api(server, 'POST', '/api/direct-messages', {
+    token: bo.token,
+    body: { participant_ids: [ana.user.id] },
+  });
+  const cb = await contextFor(browser, bo);
+  const watcher = await openPage(cb, server, `#/r/${dm.id}`);
+  const ca = await contextFor(browser, ana);
+  await ca.addInitScript(() => localStorage.setItem('parlor.idleMs', '1500'));
+  const tab = await openPage(ca, server, `#/r/${dm.id}`);
+  await until(async () => (await partnerStatus(watcher, dm.id)) === 'away', 'Ana away after idling', 15000);
+  await tab.mouse.move(200, 200);
+  await tab.mouse.move(240, 260);
+  await until(async () => (await partnerStatus(watcher, dm.id)) === 'online', 'Ana online again after input');
+  await ca.close();
+  await cb.close();
+});
+
