@@ -100,6 +100,10 @@ test('two users chat in real time with reactions, edits, deletes, threads and ty
   await until(async () => (await pa.locator('.room-view [data-testid="message-deleted"]').count()) === 1, 'tombstone at Ana');
   assert.ok(!(await messageBodies(pa)).includes('Hello Ana'));
 
+  // A richer room for the screenshot: formatting, a link, a code block.
+  await send(pb, 'Build notes: run `npm run build`, then _restart_ — details at https://example.com/notes');
+  await send(pa, 'Thanks! For the record:\n```\nscripts/build.sh release\nscripts/run.sh\n```');
+  await until(async () => (await pb.locator('.room-view .code-block').count()) === 1, 'code block at Bo');
   await shot(pa, 'room');
   await ca.close();
   await cb.close();
