@@ -221,6 +221,13 @@ struct Client : std::enable_shared_from_this<Client> {
     s->handshake = handshake;
     sockets[p.nsp] = s;
     auto& impl = ns->impl();
+    // Findable by id while pending, so that work posted after accept() from
+    // another thread (join, emit) reaches it: it runs on the socket's thread
+    // after the accept, which was posted first.
+    {
+      std::lock_guard lock(impl.mu);
+      impl.by_id[s->id] = s;
+    }
     if (!impl.on_connect) return accept(s);
     call_safely("connect", [&] { impl.on_connect(SocketHandle(s), s->auth, ConnectReply(s)); });
   }
@@ -246,10 +253,6 @@ struct Client : std::enable_shared_from_this<Client> {
     s->phase = SocketState::Phase::connected;
     s->connected = true;
     auto& impl = s->ns->impl();
-    {
-      std::lock_guard lock(impl.mu);
-      impl.by_id[s->id] = s;
-    }
     impl.shards[s->shard].members.insert(s.get());
     c->server->sockets->add();
     c->any_connected = true;
@@ -259,6 +262,13 @@ struct Client : std::enable_shared_from_this<Client> {
     c->send(reply);
   }
 
+  static void forget_id(SocketState& s) {
+    auto& impl = s.ns->impl();
+    std::lock_guard lock(impl.mu);
+    auto it = impl.by_id.find(s.id);
+    if (it != impl.by_id.end() && it->second.lock().get() == &s) impl.by_id.erase(it);
+  }
+
   static void refuse(const std::shared_ptr<SocketState>& s, json::object data) {
     auto c = s->client.lock();
     if (!c || c->closed || s->phase != SocketState::Phase::pending) return;
@@ -266,6 +276,7 @@ struct Client : std::enable_shared_from_this<Client> {
     if (it == c->sockets.end() || it->second != s) return;
     c->sockets.erase(it);
     s->phase = SocketState::Phase::gone;
+    forget_id(*s);
     Packet err{PacketType::connect_error, s->nsp, std::nullopt, json::value(std::move(data)), 0};
     c->send(err);
   }
@@ -273,6 +284,7 @@ struct Client : std::enable_shared_from_this<Client> {
   // Takes a socket out of its namespace and tells the application.
   void remove(const std::shared_ptr<SocketState>& sp, std::string_view reason) {
     auto& s = *sp;
+    forget_id(s);
     if (s.phase != SocketState::Phase::connected) {
       s.phase = SocketState::Phase::gone;
       return;
@@ -280,10 +292,6 @@ struct Client : std::enable_shared_from_this<Client> {
     s.phase = SocketState::Phase::gone;
     s.connected = false;
     auto& impl = s.ns->impl();
-    {
-      std::lock_guard lock(impl.mu);
-      impl.by_id.erase(s.id);
-    }
     auto& shard = impl.shards[s.shard];
     shard.members.erase(&s);
     for (const auto& room : s.rooms) {
