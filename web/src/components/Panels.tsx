@@ -49,11 +49,16 @@ export function ThreadPanel({ roomId, parentId }: { roomId: string; parentId: st
   );
 }
 
-function MemberRow({ user, role }: { user: User; role?: string }) {
+function MemberRow({ user, role, onRemove }: { user: User; role?: string; onRemove?: () => void }) {
   const { ui } = useServices();
   const live = useUser(user.id) ?? user;
   return (
     <li className="member-row">
+      {onRemove && (
+        <button type="button" className="icon-button member-remove" aria-label={`Remove ${displayName(live)} from the room`} onClick={onRemove}>
+          <Icon name="close" size={14} />
+        </button>
+      )}
       <button type="button" className="member-button" onClick={() => ui.getState().setPanel({ kind: 'profile', userId: user.id })}>
         <Avatar name={displayName(live)} url={live.avatar_url} size={28} status={live.status ?? 'offline'} />
         <span className="member-name">{displayName(live)}</span>
@@ -70,6 +75,7 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
   const { chat, rest } = useServices();
   const room = useChat((s) => s.rooms[roomId]);
   const members = useChat((s) => s.members[roomId]);
+  const me = useChat((s) => s.me);
   const pinnedIds = room?.pinned_message_ids?.join(',') ?? '';
   const [pinned, setPinned] = useState<Message[]>([]);
   const [name, setName] = useState(room?.name ?? '');
@@ -115,7 +121,23 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
           <h3>Members</h3>
           <ul className="member-list">
             {(members ?? []).map((m) => (
-              <MemberRow key={m.id} user={m} role={m.role} />
+              <MemberRow
+                key={m.id}
+                user={m}
+                role={m.role}
+                onRemove={
+                  admin && room.type !== 'dm' && m.id !== me?.id && m.role !== 'owner'
+                    ? async () => {
+                        try {
+                          await rest.removeMember(roomId, m.id);
+                          await chat.getState().loadMembers(roomId);
+                        } catch (e) {
+                          setNote((e as Error).message);
+                        }
+                      }
+                    : undefined
+                }
+              />
             ))}
           </ul>
           {room.type !== 'dm' && (admin || room.type === 'private') && (

@@ -32,7 +32,7 @@ function RoomLink({ item }: { item: RoomItem }) {
     <li>
       <a
         href={`#/r/${item.id}`}
-        className={`room-link${item.active ? ' active' : ''}${item.unread ? ' has-unread' : ''}`}
+        className={`room-link${item.active ? ' active' : ''}${item.unread ? ' has-unread' : ''}${item.archived ? ' archived' : ''}`}
         aria-current={item.active ? 'page' : undefined}
         data-testid="room-link"
         data-room-id={item.id}
@@ -45,7 +45,10 @@ function RoomLink({ item }: { item: RoomItem }) {
             {item.type === 'private' ? <Icon name="lock" size={13} /> : '#'}
           </span>
         )}
-        <span className="room-name">{item.title}</span>
+        <span className="room-name">
+          {item.title}
+          {item.archived && <span className="visually-muted"> (archived)</span>}
+        </span>
         <Badge count={item.mentions} kind="mention" label={`${item.mentions} mentions`} />
         <Badge count={item.unread} kind="unread" label={`${item.unread} unread`} />
       </a>

@@ -15,6 +15,7 @@ export interface RoomItem {
   mentions: number;
   active: boolean;
   presence?: Status;
+  archived: boolean;
 }
 
 export function useSidebarViewModel() {
@@ -24,7 +25,6 @@ export function useSidebarViewModel() {
   const active = useChat((s) => s.activeRoomId);
   return useMemo(() => {
     const items = Object.values(rooms)
-      .filter((r) => !r.archived)
       .map<RoomItem>((r) => {
         const partner = r.type === 'dm' ? dmPartner(r, me?.id) : undefined;
         return {
@@ -35,9 +35,11 @@ export function useSidebarViewModel() {
           mentions: r.mention_count ?? 0,
           active: r.id === active,
           presence: partner ? (users[partner.id]?.status ?? partner.status ?? 'offline') : undefined,
+          archived: !!r.archived,
         };
       })
-      .sort((a, b) => a.title.localeCompare(b.title));
+      // Archived rooms go last; they stay reachable so admins can unarchive.
+      .sort((a, b) => Number(a.archived) - Number(b.archived) || a.title.localeCompare(b.title));
     return {
       channels: items.filter((i) => i.type !== 'dm'),
       dms: items.filter((i) => i.type === 'dm'),
