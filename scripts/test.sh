@@ -114,14 +114,16 @@ step_asan() {
 
 step_fuzz() {
   note "libFuzzer targets (bounded time)"
-  check build-fuzz scripts/build.sh fuzz
-  local secs="${PARLOR_FUZZ_SECONDS:-30}" f name
-  for f in build/fuzz/fuzz/*/*_fuzz; do
-    [ -x "$f" ] || continue
-    name=$(basename "$f")
-    local corpus="$logdir/corpus-$name"; mkdir -p "$corpus"
-    cp -r "fuzz/$(basename "$(dirname "$f")")/corpus/." "$corpus/" 2>/dev/null || true
-    check "fuzz-$name" "$f" -max_total_time="$secs" -rss_limit_mb=2048 -print_final_stats=1 "$corpus"
+  local targets
+  targets=$(sed -n 's/^parlor_add_fuzzer(\([a-z_0-9]*\).*/\1/p' fuzz/*/CMakeLists.txt)
+  check build-fuzz scripts/build.sh fuzz --target $targets
+  local secs="${PARLOR_FUZZ_SECONDS:-30}" dir t
+  for dir in fuzz/*/; do
+    t=$(sed -n 's/^parlor_add_fuzzer(\([a-z_0-9]*\).*/\1/p' "$dir/CMakeLists.txt")
+    [ -n "$t" ] || continue
+    local corpus="$logdir/corpus-$t"; mkdir -p "$corpus"
+    cp -r "$dir/corpus/." "$corpus/" 2>/dev/null || true
+    check "fuzz-$t" "build/fuzz/$dir$t" -max_total_time="$secs" -rss_limit_mb=2048 -print_final_stats=1 "$corpus"
   done
 }
 
