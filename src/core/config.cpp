@@ -1,8 +1,8 @@
 #include "core/config.hpp"
 
+#include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <toml++/toml.h>
 
 namespace parlor::core {
 namespace {
@@ -127,7 +127,8 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
   app.add_option("--http-read-timeout-ms", c.http_read_timeout_ms, "HTTP read timeout")
       ->envname("PARLOR_HTTP_READ_TIMEOUT_MS")
       ->capture_default_str();
-  app.add_option("--jwt-secret", c.jwt_secret, "JWT signing secret (default: generated, in data dir)")
+  app.add_option("--jwt-secret", c.jwt_secret,
+                 "JWT signing secret (default: generated, in data dir)")
       ->envname("PARLOR_JWT_SECRET");
   app.add_option("--token-ttl-s", c.token_ttl_s, "Login token lifetime in seconds")
       ->envname("PARLOR_TOKEN_TTL_S")

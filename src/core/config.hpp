@@ -23,7 +23,7 @@ struct Config {
   unsigned ping_timeout_ms = 10000;  // a sleeping laptop is offline within 20 s
   std::size_t max_payload = 2 * 1024 * 1024;
   std::size_t max_send_queue_bytes = 8 * 1024 * 1024;  // per socket; past it the socket is closed
-  std::string cors_origin;                              // empty = no CORS headers
+  std::string cors_origin;                             // empty = no CORS headers
 
   // HTTP
   std::size_t max_header_bytes = 16 * 1024;

@@ -141,9 +141,8 @@ class Namespace {
                     const std::string& except_socket_id = {}, Attachments bins = {});
   // Every socket in `room` except those also in `except_room` (e.g. all of
   // one user's tabs: Socket.IO's `to(room).except(other)`).
-  void emit_to_room_except(const std::string& room, std::string_view event,
-                           boost::json::array args, const std::string& except_room,
-                           Attachments bins = {});
+  void emit_to_room_except(const std::string& room, std::string_view event, boost::json::array args,
+                           const std::string& except_room, Attachments bins = {});
   void emit_all(std::string_view event, boost::json::array args = {}, Attachments bins = {});
   void join(const std::string& socket_id, std::string room);
   void leave(const std::string& socket_id, std::string room);
