@@ -23,16 +23,11 @@ export function useHashRoom(): string | null {
 
 export function useVisibility(chat: ChatStore) {
   useEffect(() => {
-    const update = () => chat.getState().setVisible(document.visibilityState === 'visible' && document.hasFocus());
+    // A room shown on screen counts as read, focused or not (a second monitor).
+    const update = () => chat.getState().setVisible(document.visibilityState === 'visible');
     update();
     document.addEventListener('visibilitychange', update);
-    window.addEventListener('focus', update);
-    window.addEventListener('blur', update);
-    return () => {
-      document.removeEventListener('visibilitychange', update);
-      window.removeEventListener('focus', update);
-      window.removeEventListener('blur', update);
-    };
+    return () => document.removeEventListener('visibilitychange', update);
   }, [chat]);
 }
 
