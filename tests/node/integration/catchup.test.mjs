@@ -73,12 +73,13 @@ test("a reconnecting client catches up exactly, even with senders busy during it
   await caughtUp(daveModel, dave.token, roomId, "dave before leaving");
 
   daveS.disconnect();
-  // While dave is away: every kind of change, on old and new messages.
+  // While dave is away: every kind of change, on old and new messages
+  // (even-numbered ones are bob's, odd ones alice's; alice owns the room).
   const away = [];
   for (let i = 0; i < 12; i++) away.push(await send(i % 2 ? aliceS : bobS, roomId, `away ${i}`));
-  await ok(aliceS, "edit_message", { message_id: early[0].id, content: "early 0, edited" });
-  await ok(bobS, "edit_message", { message_id: away[3].id, content: "away 3, edited" });
-  await ok(bobS, "edit_message", { message_id: away[3].id, content: "away 3, edited twice" });
+  await ok(bobS, "edit_message", { message_id: early[0].id, content: "early 0, edited" });
+  await ok(aliceS, "edit_message", { message_id: away[3].id, content: "away 3, edited" });
+  await ok(aliceS, "edit_message", { message_id: away[3].id, content: "away 3, edited twice" });
   await ok(aliceS, "add_reaction", { message_id: early[1].id, emoji: "👍" });
   await ok(bobS, "add_reaction", { message_id: early[1].id, emoji: "👍" });
   await ok(bobS, "add_reaction", { message_id: away[0].id, emoji: "🎉" });
@@ -87,7 +88,7 @@ test("a reconnecting client catches up exactly, even with senders busy during it
   await ok(aliceS, "pin_message", { message_id: away[5].id });
   await ok(aliceS, "unpin_message", { message_id: early[2].id });
   await ok(aliceS, "delete_message", { message_id: early[3].id });
-  await ok(bobS, "delete_message", { message_id: away[7].id });
+  await ok(aliceS, "delete_message", { message_id: away[7].id });  // her own
   await ok(aliceS, "add_reaction", { message_id: away[8].id, emoji: "🔥" });
   await ok(aliceS, "delete_message", { message_id: away[8].id });
   const kicked = await api(server, "DELETE", `/api/rooms/${side.id}/members/${dave.user.id}`, { token: alice.token });
