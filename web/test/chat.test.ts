@@ -153,15 +153,33 @@ describe('optimistic send', () => {
     answerSync(sync);
     await flush();
     const p = store.getState().send('r', 'hi');
-    t.take('send_message')[0].resolve({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
+    t.take('send_message')[0].resolve({ ok: false, error: { code: 'forbidden', message: 'not a member' } });
     await p;
-    expect(store.getState().pending.r[0]).toMatchObject({ status: 'failed', error: 'slow down' });
+    expect(store.getState().pending.r[0]).toMatchObject({ status: 'failed', error: 'not a member' });
     const r = store.getState().retry('r', 'c1');
     const [again] = t.take('send_message');
     expect(again.payload.client_msg_id).toBe('c1');
     again.resolve({ ok: false, error: { code: 'internal', message: 'boom' } });
     await r;
     store.getState().discard('r', 'c1');
+    expect(store.getState().pending.r).toEqual([]);
+  });
+
+  it('retries a rate-limited send by itself after retry_after_ms, with the same client_msg_id', async () => {
+    const t = new FakeTransport();
+    const { store, sync } = await connected(t);
+    answerSync(sync);
+    await flush();
+    void store.getState().send('r', 'hi');
+    t.take('send_message')[0].resolve({ ok: false, error: { code: 'rate_limited', message: 'slow', retry_after_ms: 120 } });
+    await flush();
+    expect(store.getState().pending.r[0].status).toBe('sending');
+    expect(t.take('send_message')).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 200));
+    const [again] = t.take('send_message');
+    expect(again.payload.client_msg_id).toBe('c1');
+    again.resolve({ ok: true, message: msg('r', 4, { sender_id: 'u1', content: 'hi', client_msg_id: 'c1' }) });
+    await flush();
     expect(store.getState().pending.r).toEqual([]);
   });
 

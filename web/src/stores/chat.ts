@@ -108,6 +108,7 @@ export type ChatStore = StoreApi<ChatState>;
 const TYPING_THROTTLE_MS = 3000;
 const TYPING_TTL_MS = 6000;
 const SYNC_LIMIT = 200;
+const MAX_RATE_LIMITED_TRIES = 5;
 
 function findMessage(s: ChatState, id: string): Message | undefined {
   for (const tl of Object.values(s.timelines)) if (tl.byId[id]) return tl.byId[id];
@@ -263,6 +264,13 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       } else if (ack.error.code === 'offline') {
         // Never left the client: it goes out once the connection is back.
         updatePending(p.room_id, p.client_msg_id, { status: 'queued' });
+      } else if (ack.error.code === 'rate_limited' && attempt < MAX_RATE_LIMITED_TRIES) {
+        // Nothing was stored; try again when the server says, same client_msg_id.
+        const wait = Math.max(100, Number(ack.error.retry_after_ms) || 1000);
+        setTimeout(() => {
+          const cur = current();
+          if (cur && cur.attempt === attempt && cur.status === 'sending') void emitSend(cur);
+        }, wait);
       } else {
         updatePending(p.room_id, p.client_msg_id, { status: 'failed', error: ack.error.message ?? ack.error.code });
       }
