@@ -43,6 +43,8 @@ test('presence follows the last open tab', async () => {
   await send(tab2, 'still here');
   await until(async () => (await messageBodies(watcher)).includes('still here'), 'message from the remaining tab');
   assert.equal(await partnerStatus(watcher, dm.id), 'online');
+  // Bo has the DM on screen, so it is read; Ana's tab shows it as seen.
+  await until(async () => (await tab2.getByTestId('seen-mark').count()) === 1, 'read receipt at Ana');
   assert.equal(await watcher.locator('.room-header .presence').getAttribute('data-status'), 'online');
 
   await tab2.close();

@@ -31,6 +31,12 @@ export function RowView({ row, inThread = false }: { row: Row; inThread?: boolea
       return <MessageItem message={row.message} grouped={row.grouped} inThread={inThread} />;
     case 'pending':
       return <PendingItem pending={row.pending} grouped={row.grouped} />;
+    case 'seen':
+      return (
+        <div className="seen-mark" data-testid="seen-mark">
+          Seen
+        </div>
+      );
   }
 }
 

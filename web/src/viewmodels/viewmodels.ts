@@ -53,7 +53,8 @@ export type Row =
   | { kind: 'loading'; key: string }
   | { kind: 'day'; key: string; label: string }
   | { kind: 'message'; key: string; message: Message; grouped: boolean; mine: boolean }
-  | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
+  | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean }
+  | { kind: 'seen'; key: string };
 
 const GROUP_MS = 5 * 60 * 1000;
 
@@ -62,7 +63,7 @@ export function buildRows(
   byId: Record<string, Message>,
   pending: PendingMessage[],
   meId: string | undefined,
-  opts: { hasOlder: boolean; title: string; parentId?: string },
+  opts: { hasOlder: boolean; title: string; parentId?: string; seenSeq?: number },
 ): Row[] {
   const rows: Row[] = [];
   rows.push(opts.hasOlder ? { kind: 'loading', key: 'top' } : { kind: 'start', key: 'top', text: opts.title });
@@ -77,6 +78,10 @@ export function buildRows(
     rows.push({ kind: 'message', key: m.id, message: m, grouped, mine: m.sender_id === meId });
     prev = { sender: m.sender_id, at, day };
   }
+  // DMs: the other side has read up to our last message.
+  const last = rows[rows.length - 1];
+  if (opts.seenSeq !== undefined && last?.kind === 'message' && last.mine && last.message.seq <= opts.seenSeq)
+    rows.push({ kind: 'seen', key: 'seen' });
   for (const p of pending) {
     if ((p.parent_id ?? undefined) !== opts.parentId) continue;
     const grouped = !!prev && prev.sender === meId;
@@ -96,12 +101,14 @@ export function useRoomViewModel(roomId: string) {
   const users = useChat((s) => s.users);
   const loadingOlder = useChat((s) => !!s.loadingOlder[roomId]);
   const title = room ? roomTitle(room, me?.id, users) : '';
+  const partnerId = room?.type === 'dm' ? dmPartner(room, me?.id)?.id : undefined;
+  const seenSeq = useChat((s) => (partnerId ? s.receipts[roomId]?.[partnerId] : undefined));
   const rows = useMemo(
     () =>
       tl && tl.windowStart !== Infinity
-        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, title })
+        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, title, seenSeq })
         : null,
-    [tl, pending, me?.id, title],
+    [tl, pending, me?.id, title, seenSeq],
   );
   const partner = room?.type === 'dm' ? dmPartner(room, me?.id) : undefined;
   return {
