@@ -5,5 +5,6 @@ parlor_add_test(parlor_chat_tests
   DEPS parlor_chat parlor_asio)
 parlor_add_test(parlor_chat_service_tests
   SOURCES service_accounts_test.cpp service_rooms_test.cpp service_messages_test.cpp
-          service_authz_test.cpp
+          service_authz_test.cpp service_overload_test.cpp
+          service_sync_test.cpp
   DEPS parlor_chat parlor_store_sqlite parlor_asio)

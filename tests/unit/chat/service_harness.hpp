@@ -42,7 +42,8 @@ struct TestUser {
 
 class Harness {
  public:
-  explicit Harness(core::Config config = {}) : config_(std::move(config)) {
+  explicit Harness(core::Config config = {}, store::ExecutorOptions executor_options = {})
+      : config_(std::move(config)), executor_options_(executor_options) {
     char tmpl[] = "/tmp/parlor-chat-test-XXXXXX";
     const char* dir = mkdtemp(tmpl);
     if (!dir) throw std::runtime_error("mkdtemp failed");
@@ -65,7 +66,7 @@ class Harness {
   }
 
   void start_service() {
-    executor_ = std::make_unique<store::Executor>(*store_);
+    executor_ = std::make_unique<store::Executor>(*store_, executor_options_);
     ServiceOptions opts;
     opts.clock = [this] { return now_.load(); };
     opts.fast_password_hashing = true;
@@ -202,10 +203,13 @@ class Harness {
     c->commit();
   }
 
+  store::Executor& executor() { return *executor_; }
+
   FakeOutbox outbox;
 
  private:
   core::Config config_;
+  store::ExecutorOptions executor_options_;
   std::string dir_;
   std::atomic<store::TimeMs> now_;
   std::unique_ptr<store::Store> store_;
