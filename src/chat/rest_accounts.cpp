@@ -77,6 +77,18 @@ void register_user(Domain& d, RestRequest req, RestReply reply) {
   });
 }
 
+// A stored-looking hash to verify against when the account does not exist.
+const std::string& dummy_hash(auth::HashCost cost) {
+  if (cost.ops == auth::HashCost::minimal().ops) {
+    static const std::string fast =
+        auth::hash_password("not a password", auth::HashCost::minimal()).value_or("");
+    return fast;
+  }
+  static const std::string slow =
+      auth::hash_password("not a password", auth::HashCost::interactive()).value_or("");
+  return slow;
+}
+
 void login(Domain& d, RestRequest req, RestReply reply) {
   auto body = as_object(req.body);
   if (!body) return reply(Domain::error_response(body.error()));
@@ -111,7 +123,13 @@ void login(Domain& d, RestRequest req, RestReply reply) {
       [&d, found, password, ip_key, account_key, reply](Outcome& o) {
         if (o.error) return reply(Domain::error_response(*o.error));
         d.post_slow([&d, found, password, ip_key, account_key, reply] {
-          const bool ok = *found && auth::verify_password((*found)->password_hash, password);
+          // An unknown account costs one verification too, so timing does not
+          // tell which usernames exist.
+          bool ok = false;
+          if (*found)
+            ok = auth::verify_password((*found)->password_hash, password);
+          else
+            auth::verify_password(dummy_hash(d.hash_cost()), password);
           d.post([&d, ok, found, ip_key, account_key, reply] {
             if (!ok) {
               d.login_ip_limiter().take(ip_key);
