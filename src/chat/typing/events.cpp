@@ -1,4 +1,4 @@
-// typing_start / typing_stop {room_id | dm_id} -> {ok} (see events.hpp).
+// typing_start / typing_stop {room_id | dm_id} -> {ok}; only members (see events.hpp).
 #include "chat/typing/events.hpp"
 
 #include "chat/access.hpp"
@@ -48,8 +48,21 @@ void stop(Domain& d, const Session& s, const json::value& payload, AckReply repl
   if (!p) return reply(error_ack(p.error()));
   auto room = target_room(*p);
   if (!room) return reply(error_ack(room.error()));
-  d.typing().stop(s.conn, *room, s.user_id);
-  reply(ok_ack());
+  // Typing there means membership was checked moments ago; otherwise check
+  // it, so an outsider is refused like for every other room event.
+  if (d.typing().typing(*room, s.user_id)) {
+    d.typing().stop(s.conn, *room, s.user_id);
+    return reply(ok_ack());
+  }
+  d.read(
+      [&d, conn = s.conn, room = *room, user = s.user_id](store::Connection& c) {
+        auto a = access_room_by_id(c, room, user, Need::member);
+        if (!a) return fail(a.error());
+        Outcome o;
+        o.after.push_back([&d, conn, room, user] { d.typing().stop(conn, room, user); });
+        return o;
+      },
+      Domain::ack(std::move(reply)));
 }
 
 }  // namespace

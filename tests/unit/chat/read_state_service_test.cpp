@@ -142,6 +142,8 @@ TEST_F(ReadFixture, TypingStartsOnceEndsOnSendStopAndDisconnect) {
 
   EXPECT_EQ(code_of(h.emit("mallory", "typing_start", json::object{{"room_id", room}})),
             "forbidden");
+  EXPECT_EQ(code_of(h.emit("mallory", "typing_stop", json::object{{"room_id", room}})),
+            "forbidden");
   EXPECT_EQ(code_of(h.emit("bob", "typing_start", json::object{})), "invalid");
 }
 
