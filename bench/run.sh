@@ -42,7 +42,7 @@ mkdir -p "$out"
 
 # ---- sizes: "name|loadgen arguments" ----
 if [ $smoke = 1 ]; then
-  idle_clients=300; idle_procs=2; idle_tabs=10
+  idle_clients=300; idle_procs=2; idle_tabs=10; accounts_n=200
   declare -A args=(
     [fanout]="--rooms 20 --room-size 10 --rate 100 --duration 3"
     [large]="--room-size 200 --senders-per-room 5 --rate 20 --duration 3"
@@ -52,12 +52,13 @@ if [ $smoke = 1 ]; then
   )
 else
   idle_clients="${BENCH_IDLE_CLIENTS:-19000}"; idle_procs=2; idle_tabs="${BENCH_IDLE_TABS:-20}"
+  accounts_n=1000
   declare -A args=(
-    [fanout]="--rooms 200 --room-size 10 --rate 1000 --duration 20"
-    [large]="--room-size 1000 --senders-per-room 10 --rate 20 --duration 20"
-    [ingest]="--rooms 500 --rate 5000 --duration 20"
-    [stepup]="--rooms 200 --room-size 10 --rate 100 --step-factor 1.5 --max-steps 16 --duration 10"
-    [storm]="--rooms 275 --room-size 10 --tabs 4 --rate 200 --duration 20 --storm-clients 10000"
+    [fanout]="--rooms 100 --room-size 10 --rate 1000 --duration 15"
+    [large]="--room-size 1000 --senders-per-room 10 --rate 20 --duration 15"
+    [ingest]="--rooms 500 --rate 5000 --duration 15"
+    [stepup]="--rooms 100 --room-size 10 --rate 100 --step-factor 1.5 --max-steps 16 --duration 8"
+    [storm]="--rooms 100 --room-size 10 --tabs 11 --rate 200 --duration 20 --storm-clients 10000"
   )
 fi
 loadgen_threads=2
@@ -106,7 +107,7 @@ start_server() {  # $1 = parlor | node | node-cluster
   case "$1" in
     parlor)
       [ -x "$PARLOR_BIN" ] || { echo "run.sh: no Parlor binary at $PARLOR_BIN (set PARLOR_BIN)" >&2; return 1; }
-      server_dir="$(mktemp -d /tmp/parlor-bench.XXXXXX)"
+      [ -n "$server_dir" ] || server_dir="$(mktemp -d /tmp/parlor-bench.XXXXXX)"
       # the bench measures the server, not the per-user send rate limit
       "$PARLOR_BIN" --listen "127.0.0.1:$port" --data-dir "$server_dir" --log-level warn \
         --send-rate-per-s 1000000 --send-burst 1000000 >"$logf" 2>&1 &
@@ -134,10 +135,14 @@ stop_server() {
     wait "$server_pid" 2>/dev/null
   fi
   server_pid=""
+}
+# Parlor keeps one data dir (and so its users) across its scenarios: argon2
+# registration is slow, so users are registered once and reused.
+drop_data() {
   [ -n "$server_dir" ] && rm -rf "$server_dir"
   server_dir=""
 }
-trap 'stop_server' EXIT
+trap 'stop_server; drop_data' EXIT
 trap 'exit 130' INT TERM
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -151,7 +156,7 @@ run_idle() {  # $1 = server name
   for k in $(seq 0 $((idle_procs - 1))); do
     local lo=$((2 + k * 8)) hi=$((9 + k * 8))
     "$LOADGEN_BIN" --server "127.0.0.1:$port" --scenario idle --clients "$per" --tabs "$idle_tabs" \
-      --threads 1 --proc-index "$k" --sources "127.0.0.$lo-127.0.0.$hi" --label "$1" \
+      --threads 1 --proc-index "$k" $(accounts_arg "$1") --sources "127.0.0.$lo-127.0.0.$hi" --label "$1" \
       --duration 3600 --connect-timeout 600 --json "$out/$1-idle-$k.json" \
       >"$out/$1-idle-$k.txt" 2>"$out/$1-idle-$k.err" &
     pids+=($!)
@@ -204,10 +209,14 @@ run_idle() {  # $1 = server name
   return $rc
 }
 
+accounts_arg() {  # only Parlor keeps users across restarts
+  [ "$1" = parlor ] && echo "--accounts $out/parlor-accounts.txt"
+}
+
 run_scenario() {  # $1 = server, $2 = scenario
   "$LOADGEN_BIN" --server "127.0.0.1:$port" --server-pid "$server_pid" --scenario "$2" \
     --threads "$loadgen_threads" --sources 127.0.0.2-127.0.0.17 --label "$1" \
-    --json "$out/$1-$2.json" ${args[$2]} | tee "$out/$1-$2.txt"
+    --json "$out/$1-$2.json" $(accounts_arg "$1") ${args[$2]} | tee "$out/$1-$2.txt"
   return "${PIPESTATUS[0]}"
 }
 
@@ -218,6 +227,16 @@ failures=0
 IFS=, read -ra server_list <<<"$servers"
 IFS=, read -ra scenario_list <<<"$scenarios"
 for s in "${server_list[@]}"; do
+  if [ "$s" = parlor ]; then
+    log "parlor: registering $accounts_n users"
+    if start_server parlor accounts; then
+      "$LOADGEN_BIN" --server "127.0.0.1:$port" --register-only "$accounts_n" --setup-parallel 4 \
+        --accounts "$out/parlor-accounts.txt" || failures=$((failures + 1))
+      stop_server
+    else
+      failures=$((failures + 1))
+    fi
+  fi
   for sc in "${scenario_list[@]}"; do
     log "$s: $sc"
     # a fresh server per scenario, so memory and CPU figures are its own
@@ -234,6 +253,7 @@ for s in "${server_list[@]}"; do
     fi
     stop_server
   done
+  drop_data
 done
 
 "$NODE" "$root/bench/report.js" "$out" | tee "$out/summary.md"

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <mutex>
 
@@ -180,7 +181,14 @@ ProcSample Fleet::sample_server() const {
 
 // ---- set-up over REST ----
 
-std::string Fleet::setup() {
+std::string Fleet::register_users(std::uint32_t n) {
+  if (users_.size() < n) users_.resize(n);
+  std::size_t known = 0;
+  if (!opts_.accounts_file.empty()) {
+    std::ifstream f(opts_.accounts_file);
+    std::string id, token;
+    while (known < n && f >> id >> token) users_[known++] = UserInfo{id, token};
+  }
   std::mutex m;
   std::string error;
   auto fail = [&](std::string e) {
@@ -190,8 +198,8 @@ std::string Fleet::setup() {
   std::vector<std::unique_ptr<RestClient>> rest;
   for (unsigned t = 0; t < opts_.setup_parallel; ++t)
     rest.push_back(std::make_unique<RestClient>(opts_.server));
-
-  parallel_for(users_.size(), opts_.setup_parallel, [&](std::size_t i, unsigned t) {
+  parallel_for(n - known, opts_.setup_parallel, [&](std::size_t k, unsigned t) {
+    std::size_t i = known + k;
     std::string name = opts_.name_prefix + "u" + std::to_string(i);
     json::object body{
         {"username", name}, {"email", name + "@bench.example"}, {"password", "bench-password-1"}};
@@ -207,6 +215,24 @@ std::string Fleet::setup() {
       fail("register: reply without token or user.id: " + json::serialize(r->body));
   });
   if (!error.empty()) return error;
+  if (!opts_.accounts_file.empty() && known < n) {
+    std::ofstream f(opts_.accounts_file, std::ios::trunc);
+    for (std::uint32_t i = 0; i < n; ++i) f << users_[i].id << ' ' << users_[i].token << '\n';
+  }
+  return {};
+}
+
+std::string Fleet::setup() {
+  auto error = register_users(static_cast<std::uint32_t>(users_.size()));
+  if (!error.empty()) return error;
+  std::mutex m;
+  auto fail = [&](std::string e) {
+    std::lock_guard lock(m);
+    if (error.empty()) error = std::move(e);
+  };
+  std::vector<std::unique_ptr<RestClient>> rest;
+  for (unsigned t = 0; t < opts_.setup_parallel; ++t)
+    rest.push_back(std::make_unique<RestClient>(opts_.server));
 
   parallel_for(rooms_.size(), opts_.setup_parallel, [&](std::size_t r, unsigned t) {
     std::uint32_t first = static_cast<std::uint32_t>(r) * layout_.room_size;

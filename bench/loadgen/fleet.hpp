@@ -39,6 +39,9 @@ struct FleetOptions {
   std::size_t content_bytes = 64;
   std::string name_prefix;  // unique per run and process
   pid_t server_pid = 0;     // 0: no server figures
+  // "id token" lines: users reused from earlier runs against the same server
+  // (registration with argon2 is slow); new users are appended.
+  std::string accounts_file;
 };
 
 // rooms x room_size users, `tabs` sockets per user, `senders_per_room` of the
@@ -89,6 +92,8 @@ class Fleet : private ClientListener {
 
   // Registers the users and creates the rooms over REST. Empty string on success.
   std::string setup();
+  // Registers `n` users (or loads them from the accounts file) and saves them. Empty on success.
+  std::string register_users(std::uint32_t n);
   // Connects every client, CONNECTs, joins its rooms; waits up to timeout_s.
   ConnectResult connect_all(double timeout_s);
   // Sends `rate` messages/s in total for `seconds`, then waits (at most

@@ -70,6 +70,8 @@ struct Args {
   unsigned max_steps = 12;
   double p99_limit_ms = 50;
   std::uint32_t storm_clients = 0;
+  std::string accounts;
+  std::uint32_t register_only = 0;
 };
 
 }  // namespace
@@ -103,6 +105,10 @@ int main(int argc, char** argv) {
   app.add_option("--p99-limit-ms", a.p99_limit_ms, "stepup: a step passes under this p99 delivery");
   app.add_option("--storm-clients", a.storm_clients,
                  "storm: sockets to drop (0: every non-sender)");
+  app.add_option("--accounts", a.accounts,
+                 "file of 'id token' lines: reuse these users, save newly registered ones");
+  app.add_option("--register-only", a.register_only,
+                 "register this many users into --accounts and exit");
   CLI11_PARSE(app, argc, argv);
 
   Layout layout;
@@ -158,6 +164,7 @@ int main(int argc, char** argv) {
   fo.setup_parallel = a.setup_parallel;
   fo.content_bytes = a.content_bytes;
   fo.server_pid = a.server_pid;
+  fo.accounts_file = a.accounts;
   {
     // unique user and room names per run and per generator process
     auto t = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -190,6 +197,21 @@ int main(int argc, char** argv) {
     }
     return code;
   };
+
+  if (a.register_only) {
+    Layout none;
+    none.rooms = 0;
+    Fleet f(fo, none);
+    auto t0 = std::chrono::steady_clock::now();
+    if (auto err = f.register_users(a.register_only); !err.empty()) {
+      std::cerr << "registration failed: " << err << "\n";
+      return 2;
+    }
+    std::cout << a.register_only << " accounts ready in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+              << " s\n";
+    return 0;
+  }
 
   Fleet fleet(fo, layout);
   std::cout << "[" << a.label << "] " << a.scenario << ": " << fleet.clients() << " sockets, "
