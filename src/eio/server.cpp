@@ -150,6 +150,8 @@ void Session::opened() {
   }
   shared_->handshakes->inc();
   shared_->gauge(transport_).add();
+  heartbeat_deadline_ = std::chrono::steady_clock::now() + shared_->options.ping_interval +
+                        shared_->options.ping_timeout;
   schedule_ping(shared_->options.ping_interval);
   if (shared_->on_connection) shared_->on_connection(shared_from_this());
 }
@@ -390,6 +392,8 @@ void Session::handle_packet(Packet&& p) {
     case PacketType::pong:
       if (awaiting_pong_) {
         awaiting_pong_ = false;
+        heartbeat_deadline_ = std::chrono::steady_clock::now() + shared_->options.ping_interval +
+                              shared_->options.ping_timeout;
         schedule_ping(shared_->options.ping_interval);
       }
       return;
@@ -397,6 +401,7 @@ void Session::handle_packet(Packet&& p) {
       if (handlers_.on_message) handlers_.on_message(std::move(p));
       return;
     case PacketType::close:
+      close_packet_received_ = true;
       return finish("transport close", true, PollReply::noop);
     default:
       return;  // open/ping/upgrade/noop from a client on the active transport: ignored
@@ -404,6 +409,10 @@ void Session::handle_packet(Packet&& p) {
 }
 
 void Session::close(std::string_view reason) {
+  if (linger_) {
+    linger_ = false;
+    shared_->remove(id_);
+  }
   if (state_ == State::open) finish(reason, true, PollReply::close_packet);
 }
 
@@ -411,10 +420,25 @@ void Session::finish(std::string_view reason, bool graceful, PollReply poll_repl
   if (state_ != State::open) return;
   auto self = shared_from_this();  // the session map may hold the last reference
   state_ = State::closed;
-  shared_->remove(id_);
+  if (close_packet_received_ && !poll_ && transport_ == Transport::polling) {
+    // Stays findable for one more GET (see on_poll_get), at most ping_timeout.
+    linger_ = true;
+  } else {
+    shared_->remove(id_);
+  }
   shared_->gauge(transport_).sub();
-  ping_timer_->cancel();
   upgrade_timer_->cancel();
+  if (linger_) {
+    ping_timer_->expires_after(shared_->options.ping_timeout);
+    ping_timer_->async_wait([self](beast::error_code ec) {
+      if (!ec && self->linger_) {
+        self->linger_ = false;
+        self->shared_->remove(self->id_);
+      }
+    });
+  } else {
+    ping_timer_->cancel();
+  }
   if (poll_) {
     if (poll_reply == PollReply::noop) {
       respond_poll("6");
@@ -458,8 +482,23 @@ void Session::close_ws(const std::shared_ptr<WsConn>& c, bool graceful) {
   }
 }
 
+bool Session::heartbeat_overdue() {
+  // A busy loop may run the ping timer late; a request arriving after the
+  // deadline must not revive the session.
+  if (state_ == State::open && std::chrono::steady_clock::now() >= heartbeat_deadline_)
+    finish("ping timeout", true, PollReply::close_packet);
+  return state_ != State::open;
+}
+
 void Session::on_poll_get(net::Responder r) {
-  if (state_ != State::open) return r.send(error_response(ErrorCode::unknown_sid));
+  if (state_ == State::closed && linger_) {
+    // The client closed with a POST that overtook its own parked-to-be GET:
+    // that GET gets the noop it would have had, later ones the error.
+    linger_ = false;
+    shared_->remove(id_);
+    return r.send(text_response("6"));
+  }
+  if (heartbeat_overdue()) return r.send(error_response(ErrorCode::unknown_sid));
   if (transport_ != Transport::polling) return r.send(error_response(ErrorCode::bad_request));
   if (poll_) {
     // A second concurrent GET is a protocol violation: the session ends and
@@ -487,7 +526,7 @@ void Session::on_poll_get(net::Responder r) {
 }
 
 void Session::on_poll_post(net::Request req, net::Responder r) {
-  if (state_ != State::open) return r.send(error_response(ErrorCode::unknown_sid));
+  if (heartbeat_overdue()) return r.send(error_response(ErrorCode::unknown_sid));
   if (transport_ != Transport::polling) return r.send(error_response(ErrorCode::bad_request));
   const auto& body = req.body();
   shared_->bytes_in->inc(body.size());

@@ -93,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void opened();
   void schedule_ping(std::chrono::milliseconds after);
   void on_ping_timer();
+  bool heartbeat_overdue();
   void handle_packet(Packet&& p);
   void flush();
   void flush_poll();
@@ -132,6 +133,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<boost::asio::steady_timer> ping_timer_;
   std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;
   bool awaiting_pong_ = false;
+  std::chrono::steady_clock::time_point heartbeat_deadline_;
+  bool linger_ = false;  // closed by the client; answers one racing GET
+  bool close_packet_received_ = false;
   bool overflowed_ = false;
 };
 

@@ -97,6 +97,21 @@ test("a second concurrent GET closes the session; the first gets the close packe
   await expectError(await poll(server.url, sid), 400, 1);
 });
 
+test("client close over polling: the parked GET gets a noop, then the sid is gone", async () => {
+  const { sid } = await handshake(server.url);
+  const parked = poll(server.url, sid);
+  await sleep(50);
+  assert.equal(await (await post(server.url, sid, "1")).text(), "ok");
+  assert.equal(await (await parked).text(), "6");
+  await expectError(await poll(server.url, sid), 400, 1);
+
+  // A GET that arrives just after the close packet gets the same noop once.
+  const second = await handshake(server.url);
+  assert.equal(await (await post(server.url, second.sid, "1")).text(), "ok");
+  assert.equal(await (await poll(server.url, second.sid)).text(), "6");
+  await expectError(await poll(server.url, second.sid), 400, 1);
+});
+
 test("a cancelled long-poll closes the session", async () => {
   const { sid } = await handshake(server.url);
   const controller = new AbortController();
