@@ -56,6 +56,16 @@ void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Names
       });
     });
   }
+  // Anything else is answered by the domain too (`invalid`, unknown event).
+  ns.on_any(
+      [&service](sio::SocketHandle socket, std::string event, json::array args, sio::Ack ack) {
+        json::value payload = args.empty() ? json::value() : std::move(args[0]);
+        service.event(socket.id(), event, payload, [ack](json::object result) {
+          json::array out;
+          out.emplace_back(std::move(result));
+          ack(std::move(out));
+        });
+      });
   ns.on_disconnect([&service, &outbox](sio::SocketHandle socket, std::string reason) {
     spdlog::debug("socket {} disconnected: {}", socket.id(), reason);
     service.disconnected(socket.id());

@@ -36,6 +36,9 @@ void SocketOutbox::bind_user(const chat::ConnId& conn, store::Id user_id) {
     conns_by_user_[user_id].insert(conn);
     user_by_conn_[conn] = user_id;
   }
+  // A socket that went away before this call never gets forget()
+  // afterwards: undo the insert. (One that goes later is forgotten then.)
+  if (!ns_.find(conn)) return forget(conn);
   ns_.join(conn, user_key(user_id));
 }
 

@@ -69,6 +69,7 @@ struct Namespace::Impl {
   detail::ServerImpl* server;
   ConnectHandler on_connect;
   std::unordered_map<std::string, BinaryEventHandler> handlers;
+  AnyEventHandler on_any;
   DisconnectHandler on_disconnect;
   std::vector<detail::Shard> shards;
   mutable std::mutex mu;
@@ -239,8 +240,13 @@ struct Client : std::enable_shared_from_this<Client> {
     args.erase(args.begin());
     auto& handlers = s->ns->impl().handlers;
     auto it = handlers.find(name);
-    if (it == handlers.end()) return;
     Ack ack = p.id ? Ack(s, *p.id) : Ack();
+    if (it == handlers.end()) {
+      auto& any = s->ns->impl().on_any;
+      if (!any) return;
+      return call_safely("event",
+                         [&] { any(SocketHandle(s), std::move(name), std::move(args), ack); });
+    }
     call_safely("event",
                 [&] { it->second(SocketHandle(s), std::move(args), std::move(bins), ack); });
   }
@@ -286,7 +292,15 @@ struct Client : std::enable_shared_from_this<Client> {
     auto& s = *sp;
     forget_id(s);
     if (s.phase != SocketState::Phase::connected) {
+      const bool was_pending = s.phase == SocketState::Phase::pending;
       s.phase = SocketState::Phase::gone;
+      // The application saw on_connect: tell it the socket is gone, so it
+      // does not keep state for a connection that will never be accepted.
+      auto& impl = s.ns->impl();
+      if (was_pending && impl.on_connect && impl.on_disconnect) {
+        call_safely("disconnect",
+                    [&] { impl.on_disconnect(SocketHandle(sp), std::string(reason)); });
+      }
       return;
     }
     s.phase = SocketState::Phase::gone;
@@ -464,6 +478,10 @@ void Namespace::on(std::string event, EventHandler h) {
 
 void Namespace::on_binary(std::string event, BinaryEventHandler h) {
   impl_->handlers[std::move(event)] = std::move(h);
+}
+
+void Namespace::on_any(AnyEventHandler h) {
+  impl_->on_any = std::move(h);
 }
 
 void Namespace::on_disconnect(DisconnectHandler h) {

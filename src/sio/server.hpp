@@ -121,6 +121,9 @@ using BinaryEventHandler =
 // reason: "client namespace disconnect", "server namespace disconnect",
 // or the Engine.IO close reason ("transport close", "ping timeout", ...).
 using DisconnectHandler = std::function<void(SocketHandle, std::string reason)>;
+// For events no on()/on_binary() handler claims: gets the event's name too.
+using AnyEventHandler =
+    std::function<void(SocketHandle, std::string event, boost::json::array args, Ack)>;
 
 class Namespace {
  public:
@@ -131,6 +134,10 @@ class Namespace {
   void on(std::string event, EventHandler h);
   // Same, with the binary attachments (placeholders stay in `args`).
   void on_binary(std::string event, BinaryEventHandler h);
+  // Events without their own handler go here (without one, they are ignored).
+  void on_any(AnyEventHandler h);
+  // Also called for a socket that goes away while its connect is still
+  // pending (the application was told of it by on_connect).
   void on_disconnect(DisconnectHandler h);
 
   // Any thread.
