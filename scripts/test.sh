@@ -82,8 +82,8 @@ step_web() {
   note "web client: build and unit tests (vitest)"
   [ -f web/package.json ] || { echo "no web/"; count 0 1 web; return; }
   check web-build scripts/build-web.sh
-  (cd web && npx vitest run) >"$logdir/vitest.log" 2>&1
-  local rc=$? p f
+  (cd web && NO_COLOR=1 npx vitest run) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >"$logdir/vitest.log"
+  local rc=${PIPESTATUS[0]} p f
   p=$(grep -E '^ +Tests +' "$logdir/vitest.log" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' | head -1)
   f=$(grep -E '^ +Tests +' "$logdir/vitest.log" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | head -1)
   p=${p:-0}; f=${f:-0}; [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1

@@ -189,9 +189,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         return;
       }
       if (message.seq > (room.last_read_seq ?? 0)) {
+        // The server's rule: unread counts top-level messages only, mentions
+        // count thread replies too (docs/API.md, read state).
         const mentioned = !!me && (message.mentions ?? []).includes(me.id);
         patchRoom(roomId, {
-          unread_count: (room.unread_count ?? 0) + 1,
+          unread_count: (room.unread_count ?? 0) + (message.parent_id ? 0 : 1),
           mention_count: (room.mention_count ?? 0) + (mentioned ? 1 : 0),
         });
         if (mentioned || room.type === 'dm') deps.notify?.(message, room);
