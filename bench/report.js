@@ -63,7 +63,8 @@ rows.push(
   }, "low", 2],
   ["clients dropped", "storm", (d) => d.storm && d.storm.dropped, null, 0],
   ["clients synced", "storm", (d) => d.storm && d.storm.synced, null, 0],
-  ["time until all synced (ms)", "storm", (d) => d.storm && d.storm.all_synced_ms, "low", 0],
+  ["time until all synced (ms)", "storm", (d) =>
+    d.storm && (d.storm.synced >= d.storm.dropped ? d.storm.all_synced_ms : `not all (${d.storm.synced}/${d.storm.dropped})`), "low", 0],
   ["reconnect-to-synced p50 (ms)", "storm", (d) => d.storm && d.storm.sync_ms.p50, "low", 0],
   ["lost / duplicated", "storm", (d) => phase(d) && `${phase(d).lost} / ${phase(d).duplicates}`, null, 0],
 );
@@ -100,7 +101,7 @@ for (const [label, sc, get, better, digits] of rows) {
       let r;
       if (better && typeof p === "number" && typeof v === "number" && p > 0 && v > 0)
         r = better === "high" ? p / v : v / p;
-      cells.push(r === undefined ? "–" : `${r.toFixed(1)}×`);
+      cells.push(r === undefined ? "–" : `${r >= 10 ? r.toFixed(0) : r.toPrecision(2)}×`);
       entry[`parlor_vs_${o}`] = r ?? null;
     }
   }
