@@ -10,22 +10,10 @@ namespace json = boost::json;
 
 namespace {
 
-// room_id, or dm_id in its place (the same id space).
-Result<store::Id> target_room(const json::object& p) {
-  auto room = opt_id(p, "room_id");
-  if (!room) return room.error();
-  auto dm = opt_id(p, "dm_id");
-  if (!dm) return dm.error();
-  if (*room && *dm && **room != **dm) return invalid("dm_id", "conflicts with room_id");
-  if (*room) return **room;
-  if (*dm) return **dm;
-  return invalid("room_id", "is required");
-}
-
 void send_message(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
   auto p = as_object(payload);
   if (!p) return reply(error_ack(p.error()));
-  auto room = target_room(*p);
+  auto room = room_or_dm_id(*p);
   if (!room) return reply(error_ack(room.error()));
   auto cmid = req_text(*p, "client_msg_id", {1, 128, false});
   if (!cmid) return reply(error_ack(cmid.error()));

@@ -93,6 +93,17 @@ Result<std::optional<store::Id>> opt_id(const json::object& o, std::string_view 
   return std::optional<store::Id>(*id);
 }
 
+Result<store::Id> room_or_dm_id(const json::object& o) {
+  auto room = opt_id(o, "room_id");
+  if (!room) return room.error();
+  auto dm = opt_id(o, "dm_id");
+  if (!dm) return dm.error();
+  if (*room && *dm && **room != **dm) return invalid("dm_id", "conflicts with room_id");
+  if (*room) return **room;
+  if (*dm) return **dm;
+  return invalid("room_id", "is required");
+}
+
 Result<store::Id> req_id(const json::object& o, std::string_view field) {
   auto r = opt_id(o, field);
   if (!r) return r.error();

@@ -36,6 +36,9 @@ Result<std::optional<std::string>> opt_text(const boost::json::object& o, std::s
                                             TextRule rule);
 Result<std::string> req_text(const boost::json::object& o, std::string_view field, TextRule rule);
 Result<std::optional<store::Id>> opt_id(const boost::json::object& o, std::string_view field);
+// The target room of an event: room_id, or dm_id in its place (the same id
+// space; both given must agree).
+Result<store::Id> room_or_dm_id(const boost::json::object& o);
 Result<store::Id> req_id(const boost::json::object& o, std::string_view field);
 Result<std::vector<store::Id>> id_list(const boost::json::object& o, std::string_view field,
                                        std::size_t max, bool required);

@@ -10,22 +10,11 @@ namespace json = boost::json;
 
 namespace {
 
-Result<store::Id> target_room(const json::object& p) {
-  auto room = opt_id(p, "room_id");
-  if (!room) return room.error();
-  auto dm = opt_id(p, "dm_id");
-  if (!dm) return dm.error();
-  if (*room && *dm && **room != **dm) return invalid("dm_id", "conflicts with room_id");
-  if (*room) return **room;
-  if (*dm) return **dm;
-  return invalid("room_id", "is required");
-}
-
 // mark_read {room_id | dm_id, message_id} -> {ok, unread_count, mention_count}
 void mark(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
   auto p = as_object(payload);
   if (!p) return reply(error_ack(p.error()));
-  auto room = target_room(*p);
+  auto room = room_or_dm_id(*p);
   if (!room) return reply(error_ack(room.error()));
   auto message = req_id(*p, "message_id");
   if (!message) return reply(error_ack(message.error()));

@@ -11,21 +11,10 @@ namespace json = boost::json;
 
 namespace {
 
-Result<store::Id> target_room(const json::object& p) {
-  auto room = opt_id(p, "room_id");
-  if (!room) return room.error();
-  auto dm = opt_id(p, "dm_id");
-  if (!dm) return dm.error();
-  if (*room && *dm && **room != **dm) return invalid("dm_id", "conflicts with room_id");
-  if (*room) return **room;
-  if (*dm) return **dm;
-  return invalid("room_id", "is required");
-}
-
 void start(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
   auto p = as_object(payload);
   if (!p) return reply(error_ack(p.error()));
-  auto room = target_room(*p);
+  auto room = room_or_dm_id(*p);
   if (!room) return reply(error_ack(room.error()));
   if (d.typing().refresh(s.conn, *room, s.user_id)) return reply(ok_ack());
   d.read(
@@ -46,7 +35,7 @@ void start(Domain& d, const Session& s, const json::value& payload, AckReply rep
 void stop(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
   auto p = as_object(payload);
   if (!p) return reply(error_ack(p.error()));
-  auto room = target_room(*p);
+  auto room = room_or_dm_id(*p);
   if (!room) return reply(error_ack(room.error()));
   // Typing there means membership was checked moments ago; otherwise check
   // it, so an outsider is refused like for every other room event.
