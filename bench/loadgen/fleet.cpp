@@ -117,7 +117,7 @@ Fleet::Fleet(FleetOptions opts, Layout layout) : opts_(std::move(opts)), layout_
     st.worker = i % opts_.threads;
     st.source = opts_.sources[i % opts_.sources.size()];
     std::uint32_t room = st.user / layout_.room_size;
-    st.tracks.push_back(Track{room, 0, {}});
+    st.tracks.push_back(Track{room, 0, {}, {}});
     st.sender = (i % layout_.tabs == 0) && (st.user % layout_.room_size < layout_.senders_per_room);
     st.send_room = room;
     ++rooms_[room].sockets;
@@ -388,16 +388,17 @@ Fleet::Track* Fleet::track_of(ClientState& st, std::string_view room_id) {
 void Fleet::record(Worker& w, ClientState& st, Track& t, std::uint64_t rev, std::string_view cmid,
                    bool via_sync, std::int64_t now) {
   if (rev <= t.contig || t.ahead.count(rev)) {
-    // A message both broadcast and returned by sync is expected around a
-    // resync (subscribe, then read); anything else is a duplicate.
-    bool around_sync = via_sync || st.stage == Stage::syncing ||
-                       (st.sync_done_ns != 0 && now - st.sync_done_ns < 2'000'000'000);
-    if (around_sync)
+    // A message both returned by sync and broadcast is expected around a
+    // resync (subscribe, then read), however late the broadcast arrives;
+    // anything else is a duplicate.
+    bool overlap = via_sync || st.stage == Stage::syncing || t.from_sync.erase(rev) > 0;
+    if (overlap)
       ++w.c.overlap;
     else
       ++w.c.duplicates;
     return;
   }
+  if (via_sync) t.from_sync.insert(rev);
   if (rev == t.contig + 1) {
     ++t.contig;
     while (!t.ahead.empty() && *t.ahead.begin() == t.contig + 1) {

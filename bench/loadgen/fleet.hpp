@@ -120,7 +120,8 @@ class Fleet : private ClientListener {
   struct Track {
     std::uint32_t room = 0;
     std::uint64_t contig = 0;
-    std::set<std::uint64_t> ahead;  // revs received above a gap
+    std::set<std::uint64_t> ahead;      // revs received above a gap
+    std::set<std::uint64_t> from_sync;  // revs first received from sync, not yet seen live
   };
   enum class Stage : std::uint8_t {
     idle,
