@@ -135,8 +135,11 @@ step_conformance() {
   fi
   local port; port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   build/release/tools/parlor-conformance --port "$port" >"$logdir/conformance-server.log" 2>&1 &
-  local pid=$!
-  sleep 0.5
+  local pid=$! i
+  for i in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/socket.io/?EIO=4&transport=polling" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
   MIRROR_ROOT="$mr" "$runner" --source both --suites engine.io,socket.io,client "http://127.0.0.1:$port" >"$logdir/conformance.log" 2>&1
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   local line p f
