@@ -16,7 +16,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  clang-format postgresql redis-server chromium fonts-noto-color-emoji procps gnuplot-nox
+  clang-format postgresql redis-server chromium fonts-noto-color-emoji procps gnuplot-nox curl
 )
 
 pkgs=("${build_pkgs[@]}")
