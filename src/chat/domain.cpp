@@ -119,58 +119,47 @@ void Domain::write(Action action, Finish finish) {
         *out = action(c);
         if (out->error) throw Refused{};
       },
-      [this, out, finish](std::exception_ptr e) {
-        if (e && !out->error) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            spdlog::error("chat: write failed: {}", ex.what());
-          } catch (...) {
-            spdlog::error("chat: write failed");
-          }
-          *out = fail({Code::internal, "storage failure", 0});
-        }
-        post([out, finish] {
-          if (!out->error)
-            for (auto& step : out->after) step();
-          finish(*out);
-        });
-      });
-  if (!queued) {
-    post([finish] {
-      Outcome o = fail({Code::rate_limited, "server busy, retry later", 1000});
-      finish(o);
-    });
-  }
+      completion("write", out, finish));
+  if (!queued) busy(std::move(finish));
 }
 
 void Domain::read(Action action, Finish finish) {
   auto out = std::make_shared<Outcome>();
   bool queued = executor_.submit_read(
       [action = std::move(action), out](store::Connection& c) { *out = action(c); },
-      [this, out, finish](std::exception_ptr e) {
-        if (e) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            spdlog::error("chat: read failed: {}", ex.what());
-          } catch (...) {
-            spdlog::error("chat: read failed");
-          }
-          *out = fail({Code::internal, "storage failure", 0});
-        }
-        post([out, finish] {
-          if (!out->error)
-            for (auto& step : out->after) step();
-          finish(*out);
-        });
-      });
-  if (!queued) {
-    post([finish] {
-      Outcome o = fail({Code::rate_limited, "server busy, retry later", 1000});
-      finish(o);
+      completion("read", out, finish));
+  if (!queued) busy(std::move(finish));
+}
+
+// After the job (and, for writes, its commit): an unexpected storage error
+// becomes `internal`; a refusal already carries its error. Then the after
+// steps and the finish run on the strand.
+store::Executor::Done Domain::completion(const char* what, std::shared_ptr<Outcome> out,
+                                         Finish finish) {
+  return [this, what, out = std::move(out), finish = std::move(finish)](std::exception_ptr e) {
+    if (e && !out->error) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("chat: {} failed: {}", what, ex.what());
+      } catch (...) {
+        spdlog::error("chat: {} failed", what);
+      }
+      *out = fail({Code::internal, "storage failure", 0});
+    }
+    post([out, finish] {
+      if (!out->error)
+        for (auto& step : out->after) step();
+      finish(*out);
     });
-  }
+  };
+}
+
+void Domain::busy(Finish finish) {
+  post([finish = std::move(finish)] {
+    Outcome o = fail({Code::rate_limited, "server busy, retry later", 1000});
+    finish(o);
+  });
 }
 
 Finish Domain::ack(AckReply reply) {

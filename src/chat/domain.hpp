@@ -132,6 +132,8 @@ class Domain {
   auth::RateLimiter& login_account_limiter() { return login_account_limiter_; }
 
  private:
+  store::Executor::Done completion(const char* what, std::shared_ptr<Outcome> out, Finish finish);
+  void busy(Finish finish);
   const core::Config& config_;
   store::Executor& executor_;
   Outbox& outbox_;

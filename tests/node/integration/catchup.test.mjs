@@ -5,7 +5,7 @@
 // from meanwhile are reported.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, register, connect, call, api, createRoom, sleep } from "./helpers.mjs";
+import { startServer, register, connect, call, api, createRoom, sleep, sendOk } from "./helpers.mjs";
 import { RoomModel, roomView, storedHistory, roomRev } from "./room-model.mjs";
 
 const FAST = ["--send-rate-per-s", "1000", "--send-burst", "1000"];
@@ -18,14 +18,7 @@ after(async () => {
   await server?.stop();
 });
 
-let counter = 0;
-async function send(socket, roomId, content) {
-  const ack = await call(socket, "send_message", {
-    room_id: roomId, content, client_msg_id: `c${process.pid}-${++counter}`,
-  });
-  assert.equal(ack.ok, true, JSON.stringify(ack));
-  return ack.message;
-}
+const send = sendOk;
 async function ok(socket, event, payload) {
   const ack = await call(socket, event, payload);
   assert.equal(ack.ok, true, `${event}: ${JSON.stringify(ack)}`);

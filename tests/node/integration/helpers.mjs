@@ -101,6 +101,17 @@ export function call(socket, event, payload, timeoutMs = 5000) {
   return socket.timeout(timeoutMs).emitWithAck(event, payload);
 }
 
+let msgCounter = 0;
+// send_message with a fresh client_msg_id; fails the test unless acked ok.
+// Resolves with the stored message.
+export async function sendOk(socket, roomId, content, extra = {}) {
+  const ack = await call(socket, "send_message", {
+    room_id: roomId, content, client_msg_id: `m${process.pid}-${++msgCounter}`, ...extra,
+  });
+  if (!ack?.ok) throw new Error(`send_message failed: ${JSON.stringify(ack)}`);
+  return ack.message;
+}
+
 // Waits until `predicate(events)` holds for the socket's recorded events.
 export async function waitFor(socket, predicate, timeoutMs = 5000, what = "condition") {
   const start = Date.now();

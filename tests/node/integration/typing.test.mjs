@@ -3,7 +3,7 @@
 // refresh, and on disconnect; only members may type.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, register, connect, call, createRoom, waitFor, sleep } from "./helpers.mjs";
+import { startServer, register, connect, call, createRoom, waitFor, sleep, sendOk } from "./helpers.mjs";
 
 const FAST = ["--send-rate-per-s", "1000", "--send-burst", "1000"];
 
@@ -15,12 +15,7 @@ after(async () => {
   await server?.stop();
 });
 
-let counter = 0;
-async function send(socket, roomId, content) {
-  const ack = await call(socket, "send_message", { room_id: roomId, content, client_msg_id: `t${process.pid}-${++counter}` });
-  assert.equal(ack.ok, true, JSON.stringify(ack));
-  return ack.message;
-}
+const send = sendOk;
 
 test("typing: one on and one off per typist, not to the typist's own tabs", async () => {
   const alice = await register(server, "alice");

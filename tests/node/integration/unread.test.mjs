@@ -3,7 +3,7 @@
 // that add or remove a mention and deletes; counts match the server's.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, register, connect, call, api, createRoom, waitFor, sleep } from "./helpers.mjs";
+import { startServer, register, connect, call, api, createRoom, waitFor, sleep, sendOk } from "./helpers.mjs";
 
 const FAST = ["--send-rate-per-s", "1000", "--send-burst", "1000"];
 
@@ -46,12 +46,7 @@ async function serverCounts(token, roomId) {
   return [r.body.room.unread_count, r.body.room.mention_count, r.body.room.last_read_seq];
 }
 
-let counter = 0;
-async function send(socket, roomId, content) {
-  const ack = await call(socket, "send_message", { room_id: roomId, content, client_msg_id: `u${process.pid}-${++counter}` });
-  assert.equal(ack.ok, true, JSON.stringify(ack));
-  return ack.message;
-}
+const send = sendOk;
 
 test("unread and mention counts agree across two tabs", async () => {
   const alice = await register(server, "alice");
