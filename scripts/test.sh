@@ -123,7 +123,7 @@ step_fuzz() {
     [ -n "$t" ] || continue
     local corpus="$logdir/corpus-$t"; mkdir -p "$corpus"
     cp -r "$dir/corpus/." "$corpus/" 2>/dev/null || true
-    check "fuzz-$t" "build/fuzz/$dir$t" -max_total_time="$secs" -rss_limit_mb=2048 -print_final_stats=1 "$corpus"
+    check "fuzz-$t" "build/fuzz/$dir$t" -max_total_time="$secs" -artifact_prefix="$logdir/" -rss_limit_mb=2048 -print_final_stats=1 "$corpus"
   done
 }
 
