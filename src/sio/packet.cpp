@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 
 namespace parlor::sio {
 namespace {
@@ -37,6 +38,25 @@ class Category : public std::error_category {
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// A number too large for a double ("1e400") parses to infinity, which has no
+// JSON spelling: passing it on would make us emit a packet no client can parse.
+bool all_finite(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::double_:
+      return std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const auto& e : v.get_array())
+        if (!all_finite(e)) return false;
+      return true;
+    case boost::json::kind::object:
+      for (const auto& kv : v.get_object())
+        if (!all_finite(kv.value())) return false;
+      return true;
+    default:
+      return true;
+  }
 }
 
 bool reserved(std::string_view name) {
@@ -114,7 +134,7 @@ boost::system::result<Packet> decode(std::string_view s, std::size_t max_attachm
   if (i < s.size()) {
     boost::system::error_code ec;
     auto v = boost::json::parse(s.substr(i), ec);
-    if (ec) return make_error_code(error::bad_json);
+    if (ec || !all_finite(v)) return make_error_code(error::bad_json);
     p.data = std::move(v);
   }
   if (!payload_valid(p.type, p.data)) return make_error_code(error::invalid_payload);

@@ -69,6 +69,10 @@ TEST(SioPacket, RejectsMalformedPackets) {
   EXPECT_FALSE(decode(R"(5a-["x"])"));               // non-numeric count
   EXPECT_FALSE(decode(R"(2["x",)"));                 // truncated JSON
   EXPECT_FALSE(decode("21234567890123456[\"x\"]"));  // absurd ack id
+  // A number beyond double range has no JSON spelling once parsed (infinity).
+  EXPECT_EQ(decode(R"(2["x",1e400])").error(), make_error_code(error::bad_json));
+  EXPECT_EQ(decode(R"(3/m,1[{"a":[-1111111111e1111]}])").error(), make_error_code(error::bad_json));
+  EXPECT_TRUE(decode(R"(2["x",1e300,-1.5e-300])"));
 }
 
 TEST(SioPacket, BoundsAttachments) {
