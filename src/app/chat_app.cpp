@@ -20,7 +20,9 @@ ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& ro
   store::SqliteOptions sqlite_options;
   sqlite_options.synchronous_full = config.synchronous_full;
   store_ = store::open_sqlite_store(db_path, sqlite_options);
-  executor_ = std::make_unique<store::Executor>(*store_);
+  store::ExecutorOptions executor_options;
+  executor_options.commit_window = std::chrono::microseconds(config.commit_window_us);
+  executor_ = std::make_unique<store::Executor>(*store_, executor_options);
   outbox_ = std::make_unique<SocketOutbox>(ns);
   service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_);
   service_->start();
@@ -39,6 +41,9 @@ void ChatApp::stop() {
   stopped_ = true;
   service_->stop();
   executor_->stop();
+  auto s = executor_->stats();
+  spdlog::info("store: {} writes in {} commits (largest {}), {} reads, {} refused", s.writes,
+               s.write_batches, s.largest_batch, s.reads, s.rejected);
 }
 
 }  // namespace parlor::app

@@ -62,6 +62,7 @@ bool load_toml(const std::string& path, Config& c) {
   from_toml(t, "send_rate_per_s", c.send_rate_per_s);
   from_toml(t, "send_burst", c.send_burst);
   from_toml(t, "synchronous_full", c.synchronous_full);
+  from_toml(t, "commit_window_us", c.commit_window_us);
   from_toml(t, "shutdown_grace_ms", c.shutdown_grace_ms);
   return true;
 }
@@ -145,6 +146,11 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
   app.add_option("--synchronous-full", c.synchronous_full,
                  "SQLite synchronous=FULL (true) or NORMAL (false)")
       ->envname("PARLOR_SYNCHRONOUS_FULL")
+      ->capture_default_str();
+  app.add_option("--commit-window-us", c.commit_window_us,
+                 "Under steady load, how long a write transaction waits for more writes to "
+                 "share its commit (0: never waits)")
+      ->envname("PARLOR_COMMIT_WINDOW_US")
       ->capture_default_str();
   app.add_option("--shutdown-grace-ms", c.shutdown_grace_ms, "Time allowed for a clean shutdown")
       ->envname("PARLOR_SHUTDOWN_GRACE_MS")

@@ -37,6 +37,9 @@ struct Config {
   double send_rate_per_s = 10;  // token bucket per user
   double send_burst = 30;
   bool synchronous_full = true;  // SQLite synchronous=FULL
+  // Under steady load, a write transaction stays open this long for more
+  // jobs, so they share one commit (fsync). 0 = commit whatever is queued.
+  unsigned commit_window_us = 1000;
 
   unsigned shutdown_grace_ms = 5000;
 };

@@ -1,7 +1,10 @@
 // IoPool: N single-threaded io_contexts.
 #include "net/io_pool.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
+
+#include <string>
 
 namespace parlor::net {
 
@@ -29,7 +32,9 @@ std::size_t IoPool::index_of(const boost::asio::any_io_executor& ex) const {
 
 void IoPool::start() {
   for (auto& ctx : contexts_) {
-    threads_.emplace_back([c = ctx.get()] {
+    threads_.emplace_back([c = ctx.get(), n = threads_.size()] {
+      std::string name = "parlor-io-" + std::to_string(n);
+      pthread_setname_np(pthread_self(), name.c_str());
       for (;;) {
         try {
           c->run();

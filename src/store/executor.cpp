@@ -2,6 +2,7 @@
 // reader threads, each with its own connection (see executor.hpp).
 #include "store/executor.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -87,27 +88,52 @@ void Executor::stop() {
 }
 
 void Executor::writer_loop(std::unique_ptr<Connection> conn) {
+  pthread_setname_np(pthread_self(), "parlor-writer");
+  using Clock = std::chrono::steady_clock;
   std::vector<Item> batch;
   std::vector<std::exception_ptr> errors;
   batch.reserve(options_.max_batch);
   errors.reserve(options_.max_batch);
+  const auto window = options_.commit_window;
+  Clock::time_point last_commit{};
   for (;;) {
     batch.clear();
+    errors.clear();
     {
       std::unique_lock lock(writes_.mutex);
       writes_.ready.wait(lock, [&] { return writes_.stopping || !writes_.items.empty(); });
       if (writes_.items.empty()) return;  // stopping, and everything is drained
+    }
+    const auto opened = Clock::now();
+    const bool steady = window.count() > 0 && opened - last_commit < window;
+
+    // Takes what is queued now; under steady load, waits for more until the
+    // window since `opened` ends. False when nothing more will join the batch.
+    auto take = [&](bool may_wait) {
+      std::unique_lock lock(writes_.mutex);
+      if (writes_.items.empty() && may_wait && !writes_.stopping) {
+        writes_.ready.wait_until(lock, opened + window,
+                                 [&] { return writes_.stopping || !writes_.items.empty(); });
+      }
+      std::size_t before = batch.size();
       while (!writes_.items.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(writes_.items.front()));
         writes_.items.pop_front();
       }
-    }
-    errors.assign(batch.size(), nullptr);
+      return batch.size() > before;
+    };
 
     std::exception_ptr batch_error;
     try {
+      take(false);
       conn->begin_write();
-      for (std::size_t i = 0; i < batch.size(); ++i) {
+      for (std::size_t i = 0;; ++i) {
+        if (i == batch.size()) {
+          if (!steady || batch.size() >= options_.max_batch || Clock::now() >= opened + window)
+            break;
+          if (!take(true)) break;
+        }
+        errors.push_back(nullptr);
         conn->savepoint();
         try {
           batch[i].job(*conn);
@@ -131,6 +157,8 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
         spdlog::error("store: rollback after a failed batch failed");
       }
     }
+    last_commit = Clock::now();
+    errors.resize(batch.size(), nullptr);  // jobs never started when the batch failed early
     write_batches_.fetch_add(1, std::memory_order_relaxed);
     writes_run_.fetch_add(batch.size(), std::memory_order_relaxed);
     if (batch.size() > largest_batch_.load(std::memory_order_relaxed)) {
@@ -143,6 +171,7 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
 }
 
 void Executor::reader_loop(std::unique_ptr<Connection> conn) {
+  pthread_setname_np(pthread_self(), "parlor-reader");
   for (;;) {
     Item item;
     {

@@ -1,6 +1,7 @@
 // The background WAL checkpointer (see checkpointer.hpp).
 #include "store/sqlite/checkpointer.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -24,10 +25,15 @@ void Checkpointer::watch(Db& db) {
 
 int Checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  if (pages < c->pages_) return SQLITE_OK;
   {
     std::lock_guard lock(c->mutex_);
-    if (c->wanted_) return SQLITE_OK;
+    // The WAL only restarts from its first frame once a checkpoint has
+    // caught up and no reader holds an old snapshot; until then every commit
+    // reports the whole WAL. Ask again only after another `pages` frames, or
+    // a busy writer would keep this thread checkpointing (two fsyncs each).
+    if (pages < c->last_request_) c->last_request_ = 0;  // the WAL was restarted
+    if (pages < c->last_request_ + c->pages_ || c->wanted_) return SQLITE_OK;
+    c->last_request_ = pages;
     c->wanted_ = true;
   }
   c->wake_.notify_one();
@@ -35,6 +41,7 @@ int Checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
 }
 
 void Checkpointer::run() {
+  pthread_setname_np(pthread_self(), "parlor-ckpt");
   for (;;) {
     {
       std::unique_lock lock(mutex_);

@@ -37,6 +37,7 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false;
+  int last_request_ = 0;  // WAL size (pages) when a checkpoint was last asked for
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -1,6 +1,8 @@
 // The storage Executor: group commit, done order, per-job rollback, bounded
 // queues, draining stop, reads after writes. Runs on every backend.
 #include <gtest/gtest.h>
+#include <chrono>
+#include <thread>
 
 #include <future>
 #include <mutex>
@@ -103,6 +105,36 @@ TEST_P(ExecutorTest, BatchesAreCappedAtMaxBatch) {
   ex.stop();
   EXPECT_EQ(store_->counters.write_commits, 1 + 10);
   EXPECT_TRUE(user_exists("u94"));
+}
+
+TEST_P(ExecutorTest, UnderSteadyLoadTheCommitWindowGathersLaterWrites) {
+  using namespace std::chrono_literals;
+  Executor ex(*store_, ExecutorOptions{.reader_threads = 1,
+                                       .max_queue = 1000,
+                                       .max_batch = 512,
+                                       .commit_window = std::chrono::microseconds(500ms)});
+  auto write_and_wait = [&](const std::string& name) {
+    std::promise<void> done;
+    ASSERT_TRUE(ex.submit_write(create(name), [&](std::exception_ptr) { done.set_value(); }));
+    done.get_future().wait();
+  };
+  // An idle writer commits a lone write at once: no window to wait out.
+  auto t0 = std::chrono::steady_clock::now();
+  write_and_wait("first");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 400ms);
+  EXPECT_EQ(store_->counters.write_commits, 1);
+  // Right after a commit the writer counts as busy: writes arriving within
+  // the window join one transaction instead of committing one by one.
+  std::atomic<int> ok{0};
+  ASSERT_TRUE(ex.submit_write(create("a"), [&](std::exception_ptr e) { ok += !e; }));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(ex.submit_write(create("b"), [&](std::exception_ptr e) { ok += !e; }));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(ex.submit_write(create("c"), [&](std::exception_ptr e) { ok += !e; }));
+  ex.stop();
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(store_->counters.write_commits, 2);
+  EXPECT_TRUE(user_exists("c"));
 }
 
 TEST_P(ExecutorTest, DoneCallbacksRunInSubmissionOrder) {
