@@ -23,7 +23,12 @@ void raise_fd_limit() {
     lim.rlim_cur = lim.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &lim) != 0) lim.rlim_cur = before;
   }
-  spdlog::info("open file limit: {} (was {}, hard limit {})", lim.rlim_cur, before, lim.rlim_max);
+  // Everything but the sockets: database, WAL and its index per connection,
+  // listeners, epoll and eventfds per I/O thread, logs. 64 covers them.
+  constexpr rlim_t reserved = 64;
+  spdlog::info("open file limit: {} (was {}, hard limit {}): room for about {} sockets",
+               lim.rlim_cur, before, lim.rlim_max,
+               lim.rlim_cur > reserved ? lim.rlim_cur - reserved : 0);
 }
 
 }  // namespace
