@@ -64,7 +64,23 @@ bool Query::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+namespace {
+
+// Process-wide settings, before SQLite initializes itself at the first open.
+// Memory statistics would take a global mutex on every sqlite3_malloc, from
+// every connection's thread; nothing here reads them.
+void configure_library() {
+  static const bool once = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)once;
+}
+
+}  // namespace
+
 Db::Db(const std::string& path, const OpenOptions& options) {
+  configure_library();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
