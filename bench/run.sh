@@ -7,9 +7,14 @@
 #   bench/run.sh --smoke                      every scenario for seconds, small sizes (CI)
 #   bench/run.sh                              the full run (see docs/BENCHMARKS.md)
 #   bench/run.sh --servers parlor,node --scenarios fanout,stepup --out /tmp/b
+#   bench/run.sh --allocs --servers parlor    also count Parlor's heap allocations
+#                                             per delivery (LD_PRELOAD counter; it
+#                                             costs a little CPU: not for CPU figures)
 #
 # Environment: PARLOR_BIN (default build/release/src/app/parlor), LOADGEN_BIN
-# (default build/release/bench/loadgen/parlor-loadgen), NODE (default node).
+# (default build/release/bench/loadgen/parlor-loadgen), ALLOC_COUNT_LIB
+# (default build/release/bench/alloc_count/libparlor-alloc-count.so), NODE
+# (default node).
 # Exit status: non-zero when a run lost, duplicated or refused something or a
 # server failed to start; never because of timing.
 set -uo pipefail
@@ -17,19 +22,22 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PARLOR_BIN="${PARLOR_BIN:-$root/build/release/src/app/parlor}"
 LOADGEN_BIN="${LOADGEN_BIN:-$root/build/release/bench/loadgen/parlor-loadgen}"
+ALLOC_COUNT_LIB="${ALLOC_COUNT_LIB:-$root/build/release/bench/alloc_count/libparlor-alloc-count.so}"
 NODE="${NODE:-node}"
 
 smoke=0
+allocs=0
 servers=""
 scenarios="idle,fanout,large,ingest,stepup,storm"
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
+    --allocs) allocs=1 ;;
     --servers) servers="$2"; shift ;;
     --scenarios) scenarios="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -72,6 +80,13 @@ need_loadgen() {
     cmake --build "$root/build/release" --target parlor-loadgen -j2 >&2 || true
   fi
   [ -x "$LOADGEN_BIN" ] || { echo "run.sh: no load generator at $LOADGEN_BIN (set LOADGEN_BIN)" >&2; exit 2; }
+  if [ "$allocs" = 1 ] && [ ! -f "$ALLOC_COUNT_LIB" ] && [ -d "$root/build/release" ]; then
+    log "building parlor-alloc-count"
+    cmake --build "$root/build/release" --target parlor-alloc-count -j2 >&2 || true
+  fi
+  if [ "$allocs" = 1 ] && [ ! -f "$ALLOC_COUNT_LIB" ]; then
+    echo "run.sh: no allocation counter at $ALLOC_COUNT_LIB (set ALLOC_COUNT_LIB)" >&2; exit 2
+  fi
 }
 
 need_reference() {
@@ -109,8 +124,10 @@ start_server() {  # $1 = parlor | node | node-cluster
       [ -x "$PARLOR_BIN" ] || { echo "run.sh: no Parlor binary at $PARLOR_BIN (set PARLOR_BIN)" >&2; return 1; }
       [ -n "$server_dir" ] || server_dir="$(mktemp -d /tmp/parlor-bench.XXXXXX)"
       # the bench measures the server, not the per-user send rate limit
-      "$PARLOR_BIN" --listen "127.0.0.1:$port" --data-dir "$server_dir" --log-level warn \
-        --send-rate-per-s 1000000 --send-burst 1000000 >"$logf" 2>&1 &
+      local preload=""
+      [ "$allocs" = 1 ] && preload="$ALLOC_COUNT_LIB"
+      LD_PRELOAD="$preload" "$PARLOR_BIN" --listen "127.0.0.1:$port" --data-dir "$server_dir" \
+        --log-level warn --send-rate-per-s 1000000 --send-burst 1000000 >"$logf" 2>&1 &
       ;;
     node) "$NODE" "$root/bench/reference/server.js" --port "$port" >"$logf" 2>&1 & ;;
     node-cluster) "$NODE" "$root/bench/reference/server.js" --cluster --port "$port" >"$logf" 2>&1 & ;;

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -51,6 +52,19 @@ std::uint64_t read_rss_kib(pid_t pid) {
 
 }  // namespace
 
+// Written by bench/alloc_count every 20 ms while the library is preloaded.
+bool read_alloc_count(pid_t pid, std::uint64_t& out) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/tmp/parlor-allocs.%d", static_cast<int>(pid));
+  std::FILE* f = std::fopen(path, "r");
+  if (!f) return false;
+  unsigned long long n = 0;
+  bool ok = std::fscanf(f, "%llu", &n) == 1;
+  std::fclose(f);
+  out = n;
+  return ok;
+}
+
 ProcSample sample_process_tree(pid_t root) {
   ProcSample s;
   std::unordered_map<pid_t, Stat> all;
@@ -72,6 +86,10 @@ ProcSample sample_process_tree(pid_t root) {
   for (pid_t p : tree) {
     s.cpu_s += all[p].cpu_s;
     s.rss_kib += read_rss_kib(p);
+    if (std::uint64_t n = 0; read_alloc_count(p, n)) {
+      s.allocs_ok = true;
+      s.allocs += n;
+    }
   }
   s.processes = static_cast<unsigned>(tree.size());
   s.ok = true;

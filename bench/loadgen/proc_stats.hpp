@@ -14,6 +14,10 @@ struct ProcSample {
   double cpu_s = 0;           // user + system, all threads
   std::uint64_t rss_kib = 0;  // VmRSS
   unsigned processes = 0;
+  // Heap allocations so far, when the server runs with the allocation
+  // counter preloaded (bench/alloc_count); allocs_ok says whether it does.
+  bool allocs_ok = false;
+  std::uint64_t allocs = 0;
 };
 
 ProcSample sample_process_tree(pid_t root);

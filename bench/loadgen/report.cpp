@@ -25,6 +25,12 @@ double cpu_us_per_delivery(const PhaseResult& p) {
   return (p.server_after.cpu_s - p.server_before.cpu_s) * 1e6 / static_cast<double>(p.c.delivered);
 }
 
+double allocs_per_delivery(const PhaseResult& p) {
+  if (!p.server_before.allocs_ok || !p.server_after.allocs_ok || p.c.delivered == 0) return -1;
+  return static_cast<double>(p.server_after.allocs - p.server_before.allocs) /
+         static_cast<double>(p.c.delivered);
+}
+
 bool has_errors(const PhaseResult& p) {
   return p.lost || p.gaps || p.c.duplicates || p.c.ack_errors || p.c.unexpected ||
          p.c.disconnects || p.c.sync_errors || p.c.synced < p.c.dropped ||
@@ -65,6 +71,10 @@ json::object to_json(const PhaseResult& p) {
   s["cpu_s"] = p.server_after.cpu_s - p.server_before.cpu_s;
   s["cpu_us_per_delivery"] = cpu_us_per_delivery(p);
   s["rss_kib"] = p.server_after.rss_kib;
+  if (p.server_before.allocs_ok && p.server_after.allocs_ok) {
+    s["allocs"] = p.server_after.allocs - p.server_before.allocs;
+    s["allocs_per_delivery"] = allocs_per_delivery(p);
+  }
   s["processes"] = p.server_after.processes;
   o["server"] = std::move(s);
   o["loadgen_cpu_s"] = p.loadgen_cpu_s;
@@ -106,6 +116,9 @@ void print_phase_row(std::ostream& os, const std::string& name, const PhaseResul
       static_cast<unsigned long long>(p.lost), static_cast<unsigned long long>(p.c.duplicates),
       cpu_us_per_delivery(p), static_cast<double>(p.server_after.rss_kib) / 1024.0);
   os << line;
+  if (p.server_before.allocs_ok && p.server_after.allocs_ok)
+    os << "  server heap allocations: " << p.server_after.allocs - p.server_before.allocs << " ("
+       << allocs_per_delivery(p) << " per delivery)\n";
   if (p.c.dropped)
     os << "  storm: dropped " << p.c.dropped << ", synced " << p.c.synced << " (p50 "
        << p.sync_ms.percentile(0.5) << " ms, max " << p.sync_ms.max() << " ms), via sync "

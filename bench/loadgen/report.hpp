@@ -17,6 +17,7 @@ boost::json::object to_json(const ConnectResult& c);
 double deliveries_per_s(const PhaseResult& p);
 // Server CPU microseconds per delivered message; negative when unknown.
 double cpu_us_per_delivery(const PhaseResult& p);
+double allocs_per_delivery(const PhaseResult& p);  // -1 when not counted
 
 void print_phase_header(std::ostream& os);
 void print_phase_row(std::ostream& os, const std::string& name, const PhaseResult& p);
