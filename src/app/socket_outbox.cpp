@@ -2,32 +2,24 @@
 
 namespace parlor::app {
 
-namespace {
-boost::json::array one(const boost::json::value& payload) {
-  boost::json::array args;
-  args.push_back(payload);
-  return args;
-}
-}  // namespace
-
 void SocketOutbox::to_connection(const chat::ConnId& conn, std::string_view event,
                                  const boost::json::value& payload) {
-  ns_.emit_to_socket(conn, event, one(payload));
+  ns_.emit_value_to_socket(conn, event, payload);
 }
 
 void SocketOutbox::to_room(store::Id room_id, std::string_view event,
                            const boost::json::value& payload, const chat::ConnId& except) {
-  ns_.emit_to_room(room_key(room_id), event, one(payload), except);
+  ns_.emit_value_to_room(room_key(room_id), event, payload, except);
 }
 
 void SocketOutbox::to_room_except_user(store::Id room_id, std::string_view event,
                                        const boost::json::value& payload, store::Id except_user) {
-  ns_.emit_to_room_except(room_key(room_id), event, one(payload), user_key(except_user));
+  ns_.emit_value_to_room_except(room_key(room_id), event, payload, user_key(except_user));
 }
 
 void SocketOutbox::to_user(store::Id user_id, std::string_view event,
                            const boost::json::value& payload) {
-  ns_.emit_to_room(user_key(user_id), event, one(payload));
+  ns_.emit_value_to_room(user_key(user_id), event, payload);
 }
 
 void SocketOutbox::bind_user(const chat::ConnId& conn, store::Id user_id) {

@@ -157,6 +157,25 @@ std::string encode(const Packet& p) {
   return out;
 }
 
+std::string encode_event(std::string_view nsp, std::string_view event,
+                         const boost::json::value& arg) {
+  std::string body = boost::json::serialize(arg);
+  std::string name = boost::json::serialize(boost::json::string_view(event.data(), event.size()));
+  std::string out;
+  out.reserve(nsp.size() + name.size() + body.size() + 5);
+  out.push_back('0' + static_cast<char>(PacketType::event));
+  if (nsp != "/") {
+    out += nsp;
+    out.push_back(',');
+  }
+  out.push_back('[');
+  out += name;
+  out.push_back(',');
+  out += body;
+  out.push_back(']');
+  return out;
+}
+
 boost::json::object placeholder(std::size_t num) {
   return boost::json::object{{"_placeholder", true}, {"num", num}};
 }

@@ -59,6 +59,10 @@ boost::system::result<Packet> decode(std::string_view text, std::size_t max_atta
 // Encodes the text part; for binary types the "<n>-" prefix is written from
 // `attachments`.
 std::string encode(const Packet& p);
+// The EVENT packet `["event",arg]` in namespace `nsp`, serialized straight
+// from `arg` (no copy into a Packet): the same text as encode() would give.
+std::string encode_event(std::string_view nsp, std::string_view event,
+                         const boost::json::value& arg);
 
 boost::json::object placeholder(std::size_t num);
 

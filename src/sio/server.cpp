@@ -534,19 +534,20 @@ void Namespace::emit_all(std::string_view event, json::array args, Attachments b
   broadcast(nullptr, event, std::move(args), {}, {}, std::move(bins));
 }
 
-void Namespace::broadcast(const std::string* room, std::string_view event, json::array&& args,
-                          const std::string& except, const std::string& except_room,
-                          Attachments&& bins) {
-  impl_->server->broadcasts->inc();
-  // Encoded once; every recipient on every thread queues these same frames.
-  auto frames = std::make_shared<const detail::Frames>(detail::encode_frames(
-      detail::event_packet(name_, event, std::move(args), bins.size()), bins));
+namespace {
+
+// Queues `frames` on every member of `room` (every socket of the namespace
+// when null), on each socket's own I/O thread.
+void post_to_members(Namespace::Impl* impl, const std::string* room,
+                     std::shared_ptr<const detail::Frames> frames, const std::string& except,
+                     const std::string& except_room) {
+  impl->server->broadcasts->inc();
   auto target = std::make_shared<const std::optional<std::string>>(
       room ? std::optional<std::string>(*room) : std::nullopt);
   auto skip = std::make_shared<const std::pair<std::string, std::string>>(except, except_room);
-  auto* pool = impl_->server->pool;
+  auto* pool = impl->server->pool;
   for (std::size_t i = 0; i < pool->size(); ++i) {
-    asio::post(pool->context(i), [impl = impl_.get(), i, frames, target, skip] {
+    asio::post(pool->context(i), [impl, i, frames, target, skip] {
       auto& shard = impl->shards[i];
       const std::unordered_set<SocketState*>* members = &shard.members;
       if (*target) {
@@ -562,6 +563,48 @@ void Namespace::broadcast(const std::string* room, std::string_view event, json:
       }
     });
   }
+}
+
+std::shared_ptr<const detail::Frames> value_event_frames(const std::string& nsp,
+                                                         std::string_view event,
+                                                         const json::value& arg) {
+  detail::Frames frames;
+  frames.push_back(eio::make_frame(eio::PacketType::message, encode_event(nsp, event, arg)));
+  return std::make_shared<const detail::Frames>(std::move(frames));
+}
+
+}  // namespace
+
+void Namespace::broadcast(const std::string* room, std::string_view event, json::array&& args,
+                          const std::string& except, const std::string& except_room,
+                          Attachments&& bins) {
+  // Encoded once; every recipient on every thread queues these same frames.
+  auto frames = std::make_shared<const detail::Frames>(detail::encode_frames(
+      detail::event_packet(name_, event, std::move(args), bins.size()), bins));
+  post_to_members(impl_.get(), room, std::move(frames), except, except_room);
+}
+
+void Namespace::emit_value_to_room(const std::string& room, std::string_view event,
+                                   const json::value& arg, const std::string& except_socket_id) {
+  post_to_members(impl_.get(), &room, value_event_frames(name_, event, arg), except_socket_id, {});
+}
+
+void Namespace::emit_value_to_room_except(const std::string& room, std::string_view event,
+                                          const json::value& arg, const std::string& except_room) {
+  post_to_members(impl_.get(), &room, value_event_frames(name_, event, arg), {}, except_room);
+}
+
+void Namespace::emit_value_to_socket(const std::string& socket_id, std::string_view event,
+                                     const json::value& arg) {
+  std::shared_ptr<SocketState> s;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto it = impl_->by_id.find(socket_id);
+    if (it != impl_->by_id.end()) s = it->second.lock();
+  }
+  if (!s) return;
+  on_socket_thread(
+      s, [frames = value_event_frames(name_, event, arg)](Client& c) { c.send(*frames); });
 }
 
 // ----------------------------------------------------------------- Server

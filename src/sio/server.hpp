@@ -151,6 +151,15 @@ class Namespace {
   void emit_to_room_except(const std::string& room, std::string_view event, boost::json::array args,
                            const std::string& except_room, Attachments bins = {});
   void emit_all(std::string_view event, boost::json::array args = {}, Attachments bins = {});
+  // The same for the common case of one JSON argument and no binary: the
+  // packet is serialized straight from `arg`, which is neither copied nor
+  // consumed (an application may broadcast the same value several times).
+  void emit_value_to_socket(const std::string& socket_id, std::string_view event,
+                            const boost::json::value& arg);
+  void emit_value_to_room(const std::string& room, std::string_view event,
+                          const boost::json::value& arg, const std::string& except_socket_id = {});
+  void emit_value_to_room_except(const std::string& room, std::string_view event,
+                                 const boost::json::value& arg, const std::string& except_room);
   void join(const std::string& socket_id, std::string room);
   void leave(const std::string& socket_id, std::string room);
   void disconnect(const std::string& socket_id, bool close_connection = false);

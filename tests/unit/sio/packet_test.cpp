@@ -2,6 +2,7 @@
 #include "sio/packet.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace parlor::sio {
@@ -99,6 +100,27 @@ TEST(SioPacket, EncodesLikeTheReferenceParser) {
   EXPECT_EQ(encode(c), R"(4/random,{"message":"Invalid namespace"})");
   Packet d{PacketType::disconnect, "/", std::nullopt, std::nullopt, 0};
   EXPECT_EQ(encode(d), "1");
+}
+
+TEST(SioPacket, EncodeEventMatchesEncode) {
+  const boost::json::value args[] = {
+      boost::json::parse(R"({"message":{"id":1,"content":"a \"quoted\" \u00e9 line\n"}})"),
+      boost::json::value(nullptr), boost::json::value(42), boost::json::parse("[1,[2,{}]]")};
+  for (std::string nsp : {"/", "/admin"}) {
+    for (std::string event : {"new_message", "we\"ird\\name"}) {
+      for (const auto& arg : args) {
+        Packet p;
+        p.type = PacketType::event;
+        p.nsp = nsp;
+        p.data = boost::json::array{boost::json::value(event), arg};
+        auto text = encode_event(nsp, event, arg);
+        EXPECT_EQ(text, encode(p));
+        auto back = decode(text);
+        ASSERT_TRUE(back);
+        EXPECT_EQ(back->data, p.data);
+      }
+    }
+  }
 }
 
 TEST(SioPacket, RoundTrip) {
