@@ -19,10 +19,12 @@ after(async () => {
 const badge = (page, roomId, kind) =>
   page.locator(`[data-testid="room-link"][data-room-id="${roomId}"] [data-testid="${kind}-badge"]`);
 
+// allInnerTexts() never waits: a badge that disappears between a count() and
+// an innerText() would otherwise stall the poll for the locator's 30 s timeout.
 async function badges(page, roomId) {
-  const u = badge(page, roomId, 'unread');
-  const m = badge(page, roomId, 'mention');
-  return `${(await u.count()) ? await u.innerText() : '0'}/${(await m.count()) ? await m.innerText() : '-'}`;
+  const [u] = await badge(page, roomId, 'unread').allInnerTexts();
+  const [m] = await badge(page, roomId, 'mention').allInnerTexts();
+  return `${u ?? '0'}/${m ?? '-'}`;
 }
 
 test('unread and mention badges agree across two tabs', async () => {
