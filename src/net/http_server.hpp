@@ -31,7 +31,7 @@ struct ServerOptions {
   // Empty: no CORS headers. "*": any origin is reflected, with credentials.
   // Otherwise a comma-separated list of allowed origins.
   std::string cors_origin;
-  std::string web_root;  // empty: no static files
+  std::string web_root;  // empty: no static files; read into memory once, at start
 };
 
 // A protocol endpoint that claims every path under `prefix` ("/socket.io/").

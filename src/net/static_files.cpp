@@ -51,63 +51,82 @@ std::string_view mime_type(std::string_view path) {
 
 StaticFiles::StaticFiles(fs::path root) {
   std::error_code ec;
-  root_ = fs::weakly_canonical(root, ec);
-  if (ec) root_ = std::move(root);
+  auto base = fs::weakly_canonical(root, ec);
+  if (ec || !fs::is_directory(base, ec)) return;
+  std::size_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(base, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code fec;
+    if (!it->is_regular_file(fec)) continue;
+    // Symlinks are followed only to files inside the root.
+    auto full = fs::weakly_canonical(it->path(), fec);
+    auto [root_end, _] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
+    if (fec || root_end != base.end()) continue;
+    auto size = it->file_size(fec);
+    if (fec || size > kMaxFile || total + size > kMaxTotal) continue;
+    std::ifstream in(full, std::ios::binary);
+    if (!in) continue;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto rel = it->path().lexically_relative(base).generic_string();
+    File f{ss.str(), mime_type(it->path().filename().string())};
+    total += f.body.size();
+    files_.insert_or_assign(std::move(rel), std::move(f));
+  }
 }
 
-Response StaticFiles::file_response(const fs::path& file, std::string_view cache_control, bool head,
+Response StaticFiles::file_response(const File& file, std::string_view cache_control, bool head,
                                     unsigned version) const {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error_response(http::status::not_found, "not_found", "no such file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
   Response res{http::status::ok, version};
-  res.set(http::field::content_type, mime_type(file.filename().string()));
+  res.set(http::field::content_type, file.type);
   res.set(http::field::cache_control, cache_control);
   res.set("X-Content-Type-Options", "nosniff");
-  res.body() = ss.str();
-  res.prepare_payload();
-  if (head) res.body().clear();
+  if (head) {
+    res.content_length(file.body.size());
+  } else {
+    res.body() = file.body;
+    res.prepare_payload();
+  }
   return res;
 }
 
 Response StaticFiles::serve(const Request& req) const {
   const bool head = req.method() == http::verb::head;
   const unsigned version = req.message.version();
-  const auto index = root_ / "index.html";
   constexpr std::string_view no_cache = "no-cache";
 
-  // Any ".." segment, NUL or backslash is refused outright; the canonical
-  // path check below is the second line of defence (symlinks).
+  // Any ".." segment, NUL or backslash is refused outright; only files read
+  // at start (inside the root) can be served anyway.
   std::string_view p = req.path;
   if (p.find('\0') != std::string_view::npos || p.find('\\') != std::string_view::npos)
     return make_error_response(http::status::bad_request, "invalid", "bad path");
-  fs::path rel;
+  std::string rel;
   for (std::size_t i = 0; i < p.size();) {
     auto j = p.find('/', i);
     if (j == std::string_view::npos) j = p.size();
     auto seg = p.substr(i, j - i);
     if (seg == "..") return make_error_response(http::status::bad_request, "invalid", "bad path");
-    if (!seg.empty() && seg != ".") rel /= std::string(seg);
+    if (!seg.empty() && seg != ".") {
+      if (!rel.empty()) rel.push_back('/');
+      rel += seg;
+    }
     i = j + 1;
   }
 
   const bool is_asset = p.rfind("/assets/", 0) == 0;
   if (!rel.empty()) {
-    std::error_code ec;
-    auto full = fs::weakly_canonical(root_ / rel, ec);
-    auto [root_end, _] = std::mismatch(root_.begin(), root_.end(), full.begin(), full.end());
-    if (!ec && root_end == root_.end() && fs::is_regular_file(full, ec)) {
-      if (full == index) return file_response(full, no_cache, head, version);
-      return file_response(full, is_asset ? "public, max-age=31536000, immutable" : "no-cache",
-                           head, version);
+    auto it = files_.find(rel);
+    if (it != files_.end()) {
+      if (rel == "index.html") return file_response(it->second, no_cache, head, version);
+      return file_response(
+          it->second, is_asset ? "public, max-age=31536000, immutable" : "no-cache", head, version);
     }
   }
   if (is_asset) return make_error_response(http::status::not_found, "not_found", "no such file");
-  std::error_code ec;
-  if (!fs::is_regular_file(index, ec))
+  auto index = files_.find("index.html");
+  if (index == files_.end())
     return make_error_response(http::status::not_found, "not_found", "web client not built");
-  return file_response(index, no_cache, head, version);
+  return file_response(index->second, no_cache, head, version);
 }
 
 }  // namespace parlor::net

@@ -65,6 +65,41 @@ TEST_F(StaticFilesTest, NoTraversal) {
   EXPECT_NE(get("/..%2fsecret.txt").body(), "secret");
 }
 
+TEST_F(StaticFilesTest, SymlinksOutOfTheRootAreNotServed) {
+  fs::create_symlink(root_ / "secret.txt", root_ / "web" / "leak.txt");
+  fs::create_symlink(root_, root_ / "web" / "up");
+  EXPECT_NE(get("/leak.txt").body(), "secret");
+  EXPECT_NE(get("/up/secret.txt").body(), "secret");
+}
+
+TEST_F(StaticFilesTest, HeadHasTheLengthButNoBody) {
+  Request r;
+  r.message.method(http::verb::head);
+  r.path = "/assets/app-abc123.js";
+  auto res = StaticFiles(root_ / "web").serve(r);
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::content_length], "14");
+  EXPECT_TRUE(res.body().empty());
+}
+
+TEST_F(StaticFilesTest, FilesAreReadOnceAtStart) {
+  StaticFiles files(root_ / "web");
+  EXPECT_EQ(files.file_count(), 3u);
+  fs::remove(root_ / "web" / "favicon.svg");
+  Request r;
+  r.message.method(http::verb::get);
+  r.path = "/favicon.svg";
+  EXPECT_EQ(files.serve(r).body(), "<svg/>");  // served from memory
+}
+
+TEST_F(StaticFilesTest, NoRootMeansNotBuilt) {
+  Request r;
+  r.message.method(http::verb::get);
+  r.path = "/";
+  auto res = StaticFiles(root_ / "missing").serve(r);
+  EXPECT_EQ(res.result(), http::status::not_found);
+}
+
 TEST(MimeType, KnownAndUnknown) {
   EXPECT_EQ(mime_type("a.CSS"), "text/css; charset=utf-8");
   EXPECT_EQ(mime_type("a.woff2"), "font/woff2");
