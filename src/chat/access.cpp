@@ -62,13 +62,20 @@ std::optional<Error> check_invite(const store::RoomRecord& room,
   return std::nullopt;
 }
 
+Result<RoomAccess> access_room(std::optional<store::RoomRecord> room,
+                               std::optional<store::MemberRecord> me, Need need) {
+  if (!room) return not_found("room not found");
+  RoomAccess a{std::move(*room), std::move(me)};
+  if (auto e = check_room(a.room, a.me, need)) return *e;
+  return a;
+}
+
 Result<RoomAccess> access_room_by_id(store::Connection& c, store::Id room_id, store::Id user_id,
                                      Need need) {
   auto room = c.room_by_id(room_id);
   if (!room) return not_found("room not found");
-  RoomAccess a{std::move(*room), c.member(room_id, user_id)};
-  if (auto e = check_room(a.room, a.me, need)) return *e;
-  return a;
+  auto me = c.member(room_id, user_id);
+  return access_room(std::move(room), std::move(me), need);
 }
 
 Result<MessageAccess> access_message_by_id(store::Connection& c, store::Id message_id,

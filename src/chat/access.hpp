@@ -47,6 +47,11 @@ std::optional<Error> check_delete_message(const RoomAccess& access, const store:
 std::optional<Error> check_invite(const store::RoomRecord& room,
                                   const std::optional<store::MemberRecord>& actor);
 
+// The same rules over a room and membership already read (nullopt room:
+// not_found).
+Result<RoomAccess> access_room(std::optional<store::RoomRecord> room,
+                               std::optional<store::MemberRecord> me, Need need);
+
 // Store-backed lookups; call inside an Executor job.
 Result<RoomAccess> access_room_by_id(store::Connection& c, store::Id room_id, store::Id user_id,
                                      Need need);

@@ -148,8 +148,10 @@ store::Executor::Done Domain::completion(const char* what, std::shared_ptr<Outco
       *out = fail({Code::internal, "storage failure", 0});
     }
     post([out, finish] {
-      if (!out->error)
+      if (!out->error) {
+        if (out->complete) out->complete(*out);
         for (auto& step : out->after) step();
+      }
       finish(*out);
     });
   };

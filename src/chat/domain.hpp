@@ -56,6 +56,10 @@ struct Outcome {
   std::optional<Error> error;
   boost::json::object body;                  // the ack's / response's fields on success
   std::vector<std::function<void()>> after;  // on the strand, after the commit, before the reply
+  // On the strand after the commit, before `after`: may fill `body` too, so a
+  // job can leave rendering and notifying to the strand and keep the storage
+  // writer to its reads and writes.
+  std::function<void(Outcome&)> complete;
 };
 using Action = std::function<Outcome(store::Connection&)>;
 using Finish = std::function<void(Outcome&)>;

@@ -85,6 +85,7 @@ json::object user_json(const store::UserRecord& u, std::string_view status) {
 
 json::object sender_json(const store::UserRecord& u) {
   json::object o;
+  o.reserve(4);
   o["id"] = id_str(u.id);
   o["username"] = u.username;
   o["display_name"] = u.display_name.empty() ? u.username : u.display_name;
@@ -94,6 +95,7 @@ json::object sender_json(const store::UserRecord& u) {
 
 json::object message_json(const store::MessageRecord& m, const store::UserRecord* sender) {
   json::object o;
+  o.reserve(20);  // every field below: no regrowth while filling
   o["id"] = id_str(m.id);
   o["room_id"] = id_str(m.room_id);
   o["seq"] = m.seq;

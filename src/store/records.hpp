@@ -75,6 +75,14 @@ struct MessageRecord {
   std::vector<ReactionRecord> reactions;  // filled by reads; ordered by first reaction
 };
 
+// Everything sending a message checks, read at once (Connection::send_context).
+struct SendContext {
+  std::optional<Id> duplicate_id;      // the sender's message with this client_msg_id
+  std::optional<RoomRecord> room;      // nullopt: no such room
+  std::optional<MemberRecord> member;  // the sender's membership, if any
+  std::optional<UserRecord> sender;    // password_hash is not read
+};
+
 struct EditRecord {
   std::string content;  // the content before this edit
   TimeMs edited_at = 0;

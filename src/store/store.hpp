@@ -77,6 +77,28 @@ class Connection {
   // Inserts with the given seq/rev (taken from next_rev) and updates the room's
   // last_seq. Throws Error if (sender_id, client_msg_id) already exists.
   virtual Id insert_message(const MessageRecord& m) = 0;
+  // A new message in one step: takes the room's next rev (room_rev + 1, where
+  // room_rev is the room's rev as read earlier in this write transaction;
+  // throws Error if it has moved since), sets m.seq = m.rev to it, inserts
+  // the message as insert_message does (moving the room's last_seq) and sets
+  // m.id. Returns m.id.
+  virtual Id append_message(MessageRecord& m, std::int64_t room_rev) {
+    (void)room_rev;
+    m.rev = next_rev(m.room_id);
+    m.seq = m.rev;
+    m.id = insert_message(m);
+    return m.id;
+  }
+  // What sending a message checks, in one read: the sender's message with
+  // this client_msg_id, the room, the sender's membership and the sender.
+  virtual SendContext send_context(Id room_id, Id sender_id, const std::string& client_msg_id) {
+    SendContext s;
+    if (auto dup = message_by_client_id(sender_id, client_msg_id)) s.duplicate_id = dup->id;
+    s.room = room_by_id(room_id);
+    if (s.room) s.member = member(room_id, sender_id);
+    s.sender = user_by_id(sender_id);
+    return s;
+  }
   virtual std::optional<MessageRecord> message_by_id(Id id) = 0;
   virtual std::optional<MessageRecord> message_by_client_id(Id sender_id,
                                                             const std::string& client_msg_id) = 0;

@@ -30,11 +30,15 @@ void broadcast(Domain& d, Outcome& o, store::Id room_id, std::string event, json
 
 Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const NewMessage& nm) {
   Outcome o;
-  if (auto dup = c.message_by_client_id(user_id, nm.client_msg_id)) {
-    o.body["message"] = render_message(c, *dup);
-    return o;
+  // One read for the resend check, the room, the membership and the sender.
+  auto ctx = c.send_context(nm.room_id, user_id, nm.client_msg_id);
+  if (ctx.duplicate_id) {
+    if (auto dup = c.message_by_id(*ctx.duplicate_id)) {
+      o.body["message"] = render_message(c, *dup);
+      return o;
+    }
   }
-  auto a = access_room_by_id(c, nm.room_id, user_id, Need::write);
+  auto a = access_room(std::move(ctx.room), std::move(ctx.member), Need::write);
   if (!a) return fail(a.error());
   std::optional<store::MessageRecord> root;
   if (nm.parent_id) {
@@ -46,26 +50,37 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
     if (parent->deleted) return fail(invalid("parent_id", "message is deleted"));
     root = std::move(parent);
   }
-  store::MessageRecord m;
+  // The record as stored is the record to render: no reload. A new message
+  // has no reactions, edits, pin or replies yet.
+  struct Sent {
+    store::MessageRecord m;
+    std::optional<store::UserRecord> sender;
+    std::vector<store::Id> mentioned;
+  };
+  auto sent = std::make_shared<Sent>();
+  store::MessageRecord& m = sent->m;
   m.room_id = nm.room_id;
   m.sender_id = user_id;
   m.content = nm.content;
-  m.mentions = resolve_mentions(c, nm.content);
+  if (nm.content.find('@') != std::string::npos) m.mentions = resolve_mentions(c, nm.content);
   m.client_msg_id = nm.client_msg_id;
   m.created_at = d.now();
   if (root) m.parent_id = root->id;
-  m.rev = c.next_rev(nm.room_id);
-  m.seq = m.rev;
-  m.id = c.insert_message(m);
+  c.append_message(m, a->room.rev);
   if (root) c.add_reply(root->id, m.created_at, m.rev);
-  auto stored = c.message_by_id(m.id);
-  if (!stored) return fail({Code::internal, "message vanished", 0});
-  json::object msg = render_message(c, *stored);
-  o.body["message"] = msg;
-  json::object ev;
-  ev["message"] = std::move(msg);
-  broadcast(d, o, nm.room_id, "new_message", std::move(ev));
-  read_state::on_sent(d, o, c, *stored, o.body["message"].as_object());
+  sent->mentioned = read_state::on_sent(c, m);
+  sent->sender = std::move(ctx.sender);
+  // Rendering and notifying happen on the strand, after the commit.
+  o.complete = [&d, sent = std::move(sent)](Outcome& done) {
+    const store::MessageRecord& m = sent->m;
+    json::value ev(json::object_kind);
+    auto& msg = ev.get_object()
+                    .emplace("message", message_json(m, sent->sender ? &*sent->sender : nullptr))
+                    .first->value();
+    d.outbox().to_room(m.room_id, "new_message", ev);
+    read_state::after_sent(d, m.room_id, m.sender_id, sent->mentioned, msg);
+    done.body["message"] = std::move(msg);
+  };
   return o;
 }
 

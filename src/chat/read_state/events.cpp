@@ -36,13 +36,15 @@ IsOnline online_in(Domain& d) {
 
 }  // namespace
 
-void on_sent(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& m,
-             const boost::json::object& message_json) {
-  auto mentioned = mentioned_members(c, m);
-  o.after.push_back([&d, room = m.room_id, user = m.sender_id, mentioned, message_json] {
-    d.typing().clear(room, user);
-    send_mentions(d.outbox(), mentioned, message_json);
-  });
+std::vector<store::Id> on_sent(store::Connection& c, const store::MessageRecord& m) {
+  if (m.mentions.empty()) return {};
+  return mentioned_members(c, m);
+}
+
+void after_sent(Domain& d, store::Id room_id, store::Id sender_id,
+                const std::vector<store::Id>& mentioned, const boost::json::value& message_json) {
+  d.typing().clear(room_id, sender_id);
+  send_mentions(d.outbox(), mentioned, message_json);
 }
 
 void on_edited(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& before,

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <vector>
 
 #include "chat/domain.hpp"
 #include "store/records.hpp"
@@ -14,10 +16,14 @@ namespace parlor::chat::read_state {
 
 void register_events(Domain& d);
 
-// A new message: `mention` to mentioned members; the sender's typing in
-// the room ends.
-void on_sent(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& m,
-             const boost::json::object& message_json);
+// A new message, in two halves so that the send job only reads what it
+// must: inside the job, the members to tell (those mentioned, see
+// mentioned_members); then on the strand after the commit, right after the
+// new_message broadcast, `mention` to them, and the sender's typing in the
+// room ends.
+std::vector<store::Id> on_sent(store::Connection& c, const store::MessageRecord& m);
+void after_sent(Domain& d, store::Id room_id, store::Id sender_id,
+                const std::vector<store::Id>& mentioned, const boost::json::value& message_json);
 // An edit (after it is stored): `mention` to newly mentioned members, then
 // fresh counts to online members whose mention count moved.
 void on_edited(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& before,

@@ -52,6 +52,8 @@ class SqliteConnection final : public Connection {
   void set_last_read_seq(Id room_id, Id user_id, std::int64_t seq) override;
 
   Id insert_message(const MessageRecord& m) override;
+  Id append_message(MessageRecord& m, std::int64_t room_rev) override;
+  SendContext send_context(Id room_id, Id sender_id, const std::string& client_msg_id) override;
   std::optional<MessageRecord> message_by_id(Id id) override;
   std::optional<MessageRecord> message_by_client_id(Id sender_id,
                                                     const std::string& client_msg_id) override;
@@ -83,6 +85,8 @@ class SqliteConnection final : public Connection {
   std::vector<MessageRecord> read_messages(Query& q);
   void fill_reactions(MessageRecord& m);
   void insert_mentions(Id message_id, Id room_id, std::int64_t seq, const std::vector<Id>& ids);
+  // The INSERT (and its mentions rows) of insert_message / append_message.
+  Id insert_message_row(const MessageRecord& m);
 
   Db db_;
 };

@@ -16,11 +16,33 @@ void SqliteConnection::insert_mentions(Id message_id, Id room_id, std::int64_t s
 }
 
 Id SqliteConnection::insert_message(const MessageRecord& m) {
+  static constexpr char last_seq[] = "UPDATE rooms SET last_seq = max(last_seq, ?) WHERE id = ?";
+  Id id = insert_message_row(m);
+  db_.query(last_seq).bind(1, m.seq).bind(2, m.room_id).run();
+  return id;
+}
+
+Id SqliteConnection::append_message(MessageRecord& m, std::int64_t room_rev) {
+  // The room's rev and last_seq move in one statement; the rev read earlier
+  // in this transaction tells the new value, so no read-back is needed.
+  static constexpr char bump[] =
+      "UPDATE rooms SET rev = ?2, last_seq = max(last_seq, ?2) WHERE id = ?1 AND rev = ?3";
+  db_.query(bump).bind(1, m.room_id).bind(2, room_rev + 1).bind(3, room_rev).run();
+  if (db_.changes() != 1) {
+    throw Error("sqlite: append_message: room " + std::to_string(m.room_id) +
+                " is missing or not at rev " + std::to_string(room_rev));
+  }
+  m.rev = room_rev + 1;
+  m.seq = m.rev;
+  m.id = insert_message_row(m);
+  return m.id;
+}
+
+Id SqliteConnection::insert_message_row(const MessageRecord& m) {
   static constexpr char insert[] =
       "INSERT INTO messages (room_id, seq, rev, sender_id, content, mentions, parent_id,"
       " reply_count, last_reply_at, edited_at, deleted, pinned, pinned_order, created_at,"
       " client_msg_id, attachment_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  static constexpr char last_seq[] = "UPDATE rooms SET last_seq = max(last_seq, ?) WHERE id = ?";
   {
     auto q = db_.query(insert);
     q.bind(1, m.room_id)
@@ -47,8 +69,7 @@ Id SqliteConnection::insert_message(const MessageRecord& m) {
     q.run();
   }
   Id id = db_.last_insert_rowid();
-  db_.query(last_seq).bind(1, m.seq).bind(2, m.room_id).run();
-  if (!m.deleted) {
+  if (!m.deleted && !m.mentions.empty()) {
     std::vector<Id> mentioned;
     for (Id user : m.mentions) {
       if (user != m.sender_id) mentioned.push_back(user);

@@ -44,19 +44,20 @@ Role parse_role(const std::string& s) {
   return Role::member;
 }
 
-RoomRecord read_room(const Query& q) {
+// The PARLOR_ROOM_COLUMNS, from column `at` on.
+RoomRecord read_room(const Query& q, int at = 0) {
   RoomRecord r;
-  r.id = q.int64(0);
-  r.name = q.text(1);
-  r.description = q.text(2);
-  r.type = parse_type(q.text(3));
-  r.archived = q.boolean(4);
-  r.created_by = q.int64(5);
-  r.created_at = q.int64(6);
-  r.rev = q.int64(7);
-  r.last_seq = q.int64(8);
-  r.member_count = q.int64(9);
-  r.dm_key = q.text(10);
+  r.id = q.int64(at + 0);
+  r.name = q.text(at + 1);
+  r.description = q.text(at + 2);
+  r.type = parse_type(q.text(at + 3));
+  r.archived = q.boolean(at + 4);
+  r.created_by = q.int64(at + 5);
+  r.created_at = q.int64(at + 6);
+  r.rev = q.int64(at + 7);
+  r.last_seq = q.int64(at + 8);
+  r.member_count = q.int64(at + 9);
+  r.dm_key = q.text(at + 10);
   return r;
 }
 
@@ -146,6 +147,55 @@ std::int64_t SqliteConnection::next_rev(Id room_id) {
   q.bind(1, room_id);
   if (!q.step()) throw Error("sqlite: next_rev: no room " + std::to_string(room_id));
   return q.int64(0);
+}
+
+SendContext SqliteConnection::send_context(Id room_id, Id sender_id,
+                                           const std::string& client_msg_id) {
+  // One row whatever exists: each part is a primary-key (or unique index)
+  // lookup, NULL when missing.
+  static constexpr char sql[] =
+      "SELECT (SELECT id FROM messages WHERE sender_id = ?1 AND client_msg_id = ?3),"
+      " u.id, u.username, u.email, u.display_name, u.avatar_url, u.status, u.custom_status,"
+      " u.last_seen, u.created_at, " PARLOR_ROOM_COLUMNS
+      ", m.role, m.joined_at, m.last_read_seq"
+      " FROM (SELECT 1) AS one"
+      " LEFT JOIN users u ON u.id = ?1"
+      " LEFT JOIN rooms r ON r.id = ?2"
+      " LEFT JOIN members m ON m.room_id = ?2 AND m.user_id = ?1";
+  constexpr int user_at = 1;
+  constexpr int room_at = 10;
+  constexpr int member_at = 21;
+  auto q = db_.query(sql);
+  q.bind(1, sender_id).bind(2, room_id).bind(3, client_msg_id);
+  SendContext s;
+  if (!q.step()) return s;
+  if (!q.is_null(0)) s.duplicate_id = q.int64(0);
+  if (!q.is_null(user_at)) {
+    UserRecord u;
+    u.id = q.int64(user_at);
+    u.username = q.text(user_at + 1);
+    u.email = q.text(user_at + 2);
+    u.display_name = q.text(user_at + 3);
+    u.avatar_url = q.text(user_at + 4);
+    u.status = q.text(user_at + 5);
+    u.custom_status = q.text(user_at + 6);
+    u.last_seen = q.int64(user_at + 7);
+    u.created_at = q.int64(user_at + 8);
+    s.sender = std::move(u);
+  }
+  if (!q.is_null(room_at)) {
+    s.room = read_room(q, room_at);
+    if (!q.is_null(member_at)) {
+      MemberRecord m;
+      m.room_id = room_id;
+      m.user_id = sender_id;
+      m.role = parse_role(q.text(member_at));
+      m.joined_at = q.int64(member_at + 1);
+      m.last_read_seq = q.int64(member_at + 2);
+      s.member = m;
+    }
+  }
+  return s;
 }
 
 void SqliteConnection::add_member(const MemberRecord& m) {

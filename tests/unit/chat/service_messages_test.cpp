@@ -53,6 +53,52 @@ TEST(Messages, SendIsAckedAndBroadcastToMembersOnly) {
   EXPECT_TRUE(ack2.at("message").at("mentions").as_array().empty());
 }
 
+TEST(Messages, TheAckAndBroadcastShowTheMessageAsStored) {
+  // The send path renders the record it inserted (no reload): it must be the
+  // message every later read returns.
+  Room2 t;
+  json::object profile{{"display_name", "Bob B"}, {"avatar_url", "https://example.com/b.png"}};
+  ASSERT_EQ(code_of(t.h.rest("PATCH", "/api/users/me", t.b.token, profile)), "ok");
+  auto root = t.h.send("a1", t.room, "root for @bob", "s1");
+  ASSERT_EQ(code_of(root), "ok");
+  const auto root_id = t.id_of(root);
+  t.h.advance(1234);
+  auto reply = t.h.send("b1", t.room, "ping @alice @carol @ghost", "s2", json::value(root_id));
+  ASSERT_EQ(code_of(reply), "ok") << json::serialize(reply);
+  const auto& m = reply.at("message").as_object();
+  EXPECT_EQ(m.at("sender").at("display_name"), "Bob B");
+  EXPECT_EQ(m.at("sender").at("avatar_url"), "https://example.com/b.png");
+  EXPECT_EQ(m.at("mentions"), (json::array{t.a.id_s, t.c.id_s}));
+  EXPECT_EQ(m.at("seq"), 2);
+  EXPECT_EQ(m.at("rev"), 2);
+  auto thread = t.h.rest("GET", "/api/messages/:id/thread", t.a.token, nullptr, {{"id", root_id}});
+  ASSERT_EQ(thread.body.at("replies").as_array().size(), 1u);
+  EXPECT_EQ(thread.body.at("replies").at(0), reply.at("message"));
+  auto hist = t.h.rest("GET", "/api/rooms/:id/messages", t.a.token, nullptr, {{"id", t.room}});
+  ASSERT_EQ(hist.body.at("messages").as_array().size(), 1u);
+  auto root_now = hist.body.at("messages").at(0).as_object();
+  root_now.erase("reply_count");
+  root_now.erase("last_reply_at");
+  root_now.erase("rev");
+  auto root_acked = root.at("message").as_object();
+  root_acked.erase("reply_count");
+  root_acked.erase("last_reply_at");
+  root_acked.erase("rev");
+  EXPECT_EQ(root_now, root_acked);
+  auto got = t.h.outbox.received("a1", "new_message");
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].payload.at("message"), reply.at("message"));
+  // alice is mentioned and a member; carol is not a member: only alice is told.
+  auto mentions = t.h.outbox.received("a1", "mention");
+  ASSERT_EQ(mentions.size(), 1u);
+  EXPECT_EQ(mentions[0].payload.at("message"), reply.at("message"));
+  EXPECT_TRUE(t.h.outbox.received("c1", "mention").empty());
+  auto room =
+      t.h.read_store([&](store::Connection& c) { return c.room_by_id(std::stoll(t.room)); });
+  EXPECT_EQ(room->rev, 2);
+  EXPECT_EQ(room->last_seq, 2);
+}
+
 TEST(Messages, ResendWithTheSameClientIdCreatesNothing) {
   Room2 t;
   auto first = t.h.send("a1", t.room, "once", "same");

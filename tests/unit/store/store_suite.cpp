@@ -459,6 +459,112 @@ TEST_P(StoreSuite, ClientMessageIdIsUniquePerSender) {
   EXPECT_FALSE(c().message_by_client_id(bob, ""));
 }
 
+TEST_P(StoreSuite, AppendMessageTakesTheNextRevAndMovesLastSeq) {
+  Id room = make_room("r");
+  Id other = make_room("other");
+  Id alice = make_user("alice");
+  Id bob = make_user("bob");
+  post(room, alice, "first");  // rev 1
+  ASSERT_EQ(c().room_by_id(room)->rev, 1);
+
+  MessageRecord m;
+  m.room_id = room;
+  m.sender_id = bob;
+  m.content = "hi @alice";
+  m.mentions = {alice, bob};
+  m.created_at = 777;
+  m.client_msg_id = "append-1";
+  Id id = c().append_message(m, 1);
+  EXPECT_EQ(id, m.id);
+  EXPECT_EQ(m.seq, 2);
+  EXPECT_EQ(m.rev, 2);
+  auto room_after = c().room_by_id(room);
+  EXPECT_EQ(room_after->rev, 2);
+  EXPECT_EQ(room_after->last_seq, 2);
+  EXPECT_EQ(c().room_by_id(other)->rev, 0);
+
+  auto got = c().message_by_id(id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->room_id, room);
+  EXPECT_EQ(got->seq, 2);
+  EXPECT_EQ(got->rev, 2);
+  EXPECT_EQ(got->sender_id, bob);
+  EXPECT_EQ(got->content, "hi @alice");
+  EXPECT_EQ(got->mentions, (std::vector<Id>{alice, bob}));
+  EXPECT_EQ(got->created_at, 777);
+  EXPECT_EQ(got->client_msg_id, "append-1");
+  // The mention counts as insert_message's do: alice, not the sender.
+  EXPECT_EQ(c().count_mentions(room, alice, 0), 1);
+  EXPECT_EQ(c().count_mentions(room, bob, 0), 0);
+
+  // A stale rev (the room moved since it was read) or an unknown room throws.
+  MessageRecord stale;
+  stale.room_id = room;
+  stale.sender_id = bob;
+  stale.client_msg_id = "append-2";
+  EXPECT_THROW(c().append_message(stale, 1), Error);
+  stale.room_id = room + other + 100;
+  EXPECT_THROW(c().append_message(stale, 0), Error);
+  EXPECT_EQ(c().room_by_id(room)->rev, 2);
+  EXPECT_FALSE(c().message_by_client_id(bob, "append-2"));
+}
+
+TEST_P(StoreSuite, SendContextReadsEverythingASendChecks) {
+  Id room = make_room("r");
+  Id alice = make_user("alice", "Alice A");
+  Id bob = make_user("bob");
+  MemberRecord am;
+  am.room_id = room;
+  am.user_id = alice;
+  am.role = Role::admin;
+  am.joined_at = 55;
+  am.last_read_seq = 0;
+  c().add_member(am);
+  MessageRecord sent = post(room, alice, "first");
+  c().set_last_read_seq(room, alice, 1);
+
+  auto ctx = c().send_context(room, alice, "new-id");
+  EXPECT_FALSE(ctx.duplicate_id);
+  ASSERT_TRUE(ctx.room);
+  auto room_rec = c().room_by_id(room);
+  EXPECT_EQ(ctx.room->id, room);
+  EXPECT_EQ(ctx.room->name, room_rec->name);
+  EXPECT_EQ(ctx.room->description, room_rec->description);
+  EXPECT_EQ(ctx.room->type, room_rec->type);
+  EXPECT_EQ(ctx.room->rev, room_rec->rev);
+  EXPECT_EQ(ctx.room->last_seq, room_rec->last_seq);
+  EXPECT_EQ(ctx.room->member_count, 1);
+  ASSERT_TRUE(ctx.member);
+  EXPECT_EQ(ctx.member->room_id, room);
+  EXPECT_EQ(ctx.member->user_id, alice);
+  EXPECT_EQ(ctx.member->role, Role::admin);
+  EXPECT_EQ(ctx.member->joined_at, 55);
+  EXPECT_EQ(ctx.member->last_read_seq, 1);
+  ASSERT_TRUE(ctx.sender);
+  EXPECT_EQ(ctx.sender->id, alice);
+  EXPECT_EQ(ctx.sender->username, "alice");
+  EXPECT_EQ(ctx.sender->display_name, "Alice A");
+
+  // The resend check: the same sender and client_msg_id, whatever the room.
+  auto dup = c().send_context(room + 100, alice, sent.client_msg_id);
+  ASSERT_TRUE(dup.duplicate_id);
+  EXPECT_EQ(*dup.duplicate_id, sent.id);
+  EXPECT_FALSE(dup.room);
+  EXPECT_FALSE(dup.member);
+  EXPECT_FALSE(c().send_context(room, bob, sent.client_msg_id).duplicate_id);
+
+  // Not a member; an unknown sender.
+  auto not_member = c().send_context(room, bob, "x");
+  ASSERT_TRUE(not_member.room);
+  EXPECT_FALSE(not_member.member);
+  ASSERT_TRUE(not_member.sender);
+  EXPECT_EQ(not_member.sender->username, "bob");
+  auto nobody = c().send_context(room, alice + bob + 100, "x");
+  EXPECT_TRUE(nobody.room);
+  EXPECT_FALSE(nobody.member);
+  EXPECT_FALSE(nobody.sender);
+}
+
 TEST_P(StoreSuite, EditKeepsHistoryOldestFirst) {
   Id room = make_room("r");
   Id alice = make_user("alice");
