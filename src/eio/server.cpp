@@ -2,11 +2,10 @@
 // heartbeat, bounded queues.
 #include "eio/server.hpp"
 
+#include "eio/ws_conn.hpp"
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <boost/json/serialize.hpp>
 #include <mutex>
 #include <random>
@@ -15,7 +14,6 @@
 namespace parlor::eio {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
@@ -51,17 +49,6 @@ struct Shared {
     std::lock_guard lock(mu);
     sessions.erase(sid);
   }
-};
-
-struct WsConn {
-  explicit WsConn(beast::tcp_stream s) : ws(std::move(s)) {}
-  websocket::stream<beast::tcp_stream> ws;
-  beast::flat_buffer buffer;
-  bool writing = false;
-  bool close_after_write = false;
-  bool closed = false;
-  std::vector<Frame> batch;
-  std::size_t batch_bytes = 0;
 };
 
 namespace {
@@ -125,9 +112,9 @@ Session::Session(std::shared_ptr<Shared> shared, asio::any_io_executor ex, net::
       thread_index_(shared_->pool->index_of(ex_)),
       handshake_(std::move(handshake)),
       transport_(transport),
-      ping_timer_(std::make_unique<asio::steady_timer>(ex_)),
-      upgrade_timer_(std::make_unique<asio::steady_timer>(ex_)) {
+      ping_timer_(std::make_unique<asio::steady_timer>(ex_)) {
   handshake_.message.body().clear();
+  handshake_.message.body().shrink_to_fit();
 }
 
 Session::~Session() = default;
@@ -163,42 +150,18 @@ void Session::start_polling(net::Responder reply) {
   opened();
 }
 
-void Session::start_websocket(beast::tcp_stream stream, net::Request req) {
-  ws_ = std::make_shared<WsConn>(std::move(stream));
-  accept_ws(ws_, std::move(req), false);
-}
-
-void Session::accept_ws(std::shared_ptr<WsConn> c, net::Request req, bool probe) {
-  c->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  c->ws.read_message_max(shared_->options.max_payload);
-  c->ws.auto_fragment(false);
-  auto msg = std::make_shared<http::request<http::string_body>>(std::move(req.message));
-  c->ws.async_accept(*msg, [self = shared_from_this(), c, msg, probe](beast::error_code ec) {
-    if (ec) {
-      if (!probe) {
-        // Never opened: nothing registered, nobody to tell.
-        self->shared_->errors->inc();
-        self->state_ = State::closed;
-      } else if (self->probe_ == c) {
-        self->drop_probe();
-      }
-      return;
-    }
-    if (probe) {
-      if (self->state_ != State::open || self->probe_ != c) return self->close_ws(c, false);
-      self->upgrade_timer_->expires_after(self->shared_->options.upgrade_timeout);
-      self->upgrade_timer_->async_wait([self, c](beast::error_code ec) {
-        if (!ec && self->probe_ == c) self->drop_probe();
-      });
-      return self->read_ws(c);
-    }
-    // A direct WebSocket session: the open packet is its first frame.
-    self->queue_.push_back(make_frame(PacketType::open, self->handshake_packet().substr(1)));
-    self->queued_bytes_ += frame_bytes(self->queue_.back());
-    self->opened();
-    self->flush();
-    self->read_ws(c);
-  });
+void Session::start_websocket(tcp::socket socket, std::string accept) {
+  auto c = std::make_shared<WsConn>(std::move(socket), shared_->options.max_payload);
+  ws_ = c;
+  // The 101 and the open packet leave together, followed by whatever the
+  // connection handler sends.
+  c->raw = std::move(accept);
+  queue_.push_back(make_frame(PacketType::open, handshake_packet().substr(1)));
+  queued_bytes_ += frame_bytes(queue_.back());
+  auto self = shared_from_this();
+  opened();
+  flush_ws(c);
+  read_ws(c);
 }
 
 void Session::schedule_ping(std::chrono::milliseconds after) {
@@ -244,10 +207,14 @@ bool Session::send(std::span<const Frame> frames) {
 }
 
 void Session::flush() {
-  if (transport_ == Transport::websocket)
-    flush_ws();
-  else
-    flush_poll();
+  if (transport_ != Transport::websocket) return flush_poll();
+  // Everything queued during this turn of the loop leaves in one write.
+  if (flush_posted_ || !ws_ || ws_->writing) return;
+  flush_posted_ = true;
+  asio::post(ex_, [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->flush_ws(self->ws_);
+  });
 }
 
 void Session::count_out(std::size_t packets, std::size_t bytes) {
@@ -271,76 +238,160 @@ void Session::flush_poll() {
   respond_poll(std::move(body));
 }
 
-void Session::flush_ws() {
-  auto c = ws_;
-  if (!c || c->writing || c->closed || queue_.empty()) return;
-  // Everything queued since the last wakeup goes out in one batch of writes.
-  c->batch.swap(queue_);
-  c->batch_bytes = 0;
-  for (const auto& f : c->batch) c->batch_bytes += frame_bytes(f);
-  c->writing = true;
-  write_next(c, 0);
+void Session::flush_ws(const std::shared_ptr<WsConn>& c) {
+  if (!c || c->writing || c->state == WsConn::State::closed) return;
+  // The session's queue goes to its active WebSocket only; a failing
+  // connection sends nothing but its close frame.
+  const bool own = c == ws_ && !c->drop_queue;
+  std::vector<Frame> none;
+  auto& frames = own ? queue_ : none;
+  const bool close_now = c->close_after_write && !c->close_sent;
+  if (frames.empty() && c->raw.empty() && !close_now) return;
+  std::size_t count = frames.size(), bytes = 0;
+  for (const auto& f : frames) bytes += frame_bytes(f);
+  beast::error_code ec;
+  switch (c->write(frames, ec)) {
+    case WsConn::WriteResult::done:
+      if (own && queue_.capacity() > 16) std::vector<Frame>().swap(queue_);
+      return written(c, count, bytes);
+    case WsConn::WriteResult::pending:
+      c->writing = true;
+      return wait_writable(c);
+    case WsConn::WriteResult::error:
+      return write_failed(c, ec);
+  }
 }
 
-void Session::write_next(std::shared_ptr<WsConn> c, std::size_t i) {
-  if (c->closed) return;
-  if (i == c->batch.size()) {
-    count_out(c->batch.size(), c->batch_bytes);
-    queued_bytes_ -= std::min(queued_bytes_, c->batch_bytes);
-    c->batch.clear();
-    c->writing = false;
-    if (c->close_after_write && queue_.empty()) return close_ws(c, true);
-    return flush_ws();
+void Session::wait_writable(const std::shared_ptr<WsConn>& c) {
+  c->socket.async_wait(tcp::socket::wait_write,
+                       [self = shared_from_this(), c](beast::error_code ec) {
+                         if (c->state == WsConn::State::closed) return;
+                         if (ec) return self->write_failed(c, ec);
+                         switch (c->continue_write(ec)) {
+                           case WsConn::WriteResult::pending:
+                             return self->wait_writable(c);
+                           case WsConn::WriteResult::error:
+                             return self->write_failed(c, ec);
+                           case WsConn::WriteResult::done:
+                             break;
+                         }
+                         auto count = c->pending_frames(), bytes = c->pending_bytes();
+                         c->end_pending();
+                         c->writing = false;
+                         self->written(c, count, bytes);
+                       });
+}
+
+void Session::written(const std::shared_ptr<WsConn>& c, std::size_t count, std::size_t bytes) {
+  if (c == ws_ && count) {
+    count_out(count, bytes);
+    queued_bytes_ -= std::min(queued_bytes_, bytes);
   }
-  const Frame& f = c->batch[i];
-  c->ws.text(!f->binary);
-  auto done = [self = shared_from_this(), c, i](beast::error_code ec, std::size_t) {
-    if (ec) {
-      c->closed = true;
-      if (self->ws_ == c && self->state_ == State::open)
-        self->finish("transport error", false, PollReply::close_packet);
-      return;
+  if (c->close_sent) {
+    if (c->close_received) return c->abort();  // closing handshake done
+    // Failing: no answer is awaited; read until the peer's EOF (or the
+    // close timer) so the close frame is not lost to a reset.
+    if (c->drop_queue) {
+      beast::error_code ec;
+      c->socket.shutdown(tcp::socket::shutdown_send, ec);
     }
-    self->write_next(c, i + 1);
-  };
-  if (f->binary) {
-    c->ws.async_write(asio::buffer(f->data), std::move(done));
-  } else {
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(&f->type, 1), asio::buffer(f->data)};
-    c->ws.async_write(bufs, std::move(done));
+    return;  // graceful: the peer's close frame or the timer ends it
   }
+  flush_ws(c);  // what was queued meanwhile
+}
+
+void Session::write_failed(const std::shared_ptr<WsConn>& c, const beast::error_code&) {
+  c->abort();
+  if (probe_ == c) return drop_probe();
+  if (ws_ == c && state_ == State::open) finish("transport error", false, PollReply::close_packet);
 }
 
 void Session::read_ws(std::shared_ptr<WsConn> c) {
-  c->ws.async_read(c->buffer, [self = shared_from_this(), c](beast::error_code ec, std::size_t n) {
+  auto self = shared_from_this();
+  // Reads until the socket is drained (a short read), a few buffers per
+  // turn so one busy peer cannot starve the others.
+  for (int round = 0; round < 4; ++round) {
+    if (c->state == WsConn::State::closed) return;
+    char* data = nullptr;
+    beast::error_code ec;
+    std::size_t n = c->read_some(data, ec);
     if (ec) {
-      if (ec != websocket::error::closed && ec != asio::error::eof &&
-          ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
-        self->shared_->errors->inc();
-      if (self->probe_ == c) return self->drop_probe();
-      if (self->ws_ == c && self->state_ == State::open) {
-        bool protocol_error =
-            ec == websocket::error::message_too_big ||
-            ec.category() == websocket::make_error_code(websocket::error::bad_opcode).category();
-        self->finish(protocol_error ? "transport error" : "transport close", false,
-                     PollReply::close_packet);
-      }
-      return;
+      if (c->state == WsConn::State::open && ec != asio::error::eof &&
+          ec != asio::error::connection_reset)
+        shared_->errors->inc();
+      c->abort();
+      return ws_gone(c, "transport close");
     }
-    self->shared_->bytes_in->inc(n);
-    auto data = beast::buffers_to_string(c->buffer.data());
-    c->buffer.consume(c->buffer.size());
-    bool text = c->ws.got_text();
-    if (self->probe_ == c)
-      self->on_probe_message(c, text, data);
-    else if (self->ws_ == c)
-      self->on_ws_message(c, text, data);
-    if (!c->closed && (self->ws_ == c || self->probe_ == c) && self->state_ == State::open)
-      self->read_ws(c);
-  });
+    if (n == 0) return wait_readable(c);
+    const bool full = n == WsConn::read_buffer_size;
+    for (;;) {
+      auto ev = c->parser.next(data, n);
+      if (ev.kind == ws::Parser::Event::Kind::need_more) break;
+      if (!on_ws_event(c, ev)) return;
+    }
+    if (!full) return wait_readable(c);
+  }
+  asio::post(ex_, [self, c] { self->read_ws(c); });
 }
 
-void Session::on_ws_message(const std::shared_ptr<WsConn>&, bool text, std::string_view data) {
+void Session::wait_readable(const std::shared_ptr<WsConn>& c) {
+  // The socket was drained: wait for the next bytes (the reactor is edge
+  // triggered, so only after a read that came back short or empty).
+  c->socket.async_wait(
+      tcp::socket::wait_read, [self = shared_from_this(), c](beast::error_code ec) {
+        if (c->state == WsConn::State::closed || ec == asio::error::operation_aborted) return;
+        self->read_ws(c);
+      });
+}
+
+bool Session::on_ws_event(const std::shared_ptr<WsConn>& c, const ws::Parser::Event& ev) {
+  using Kind = ws::Parser::Event::Kind;
+  switch (ev.kind) {
+    case Kind::message:
+      shared_->bytes_in->inc(ev.payload.size());
+      if (probe_ == c)
+        on_probe_message(c, ev.text, ev.payload);
+      else if (ws_ == c && state_ == State::open)
+        on_ws_message(ev.text, ev.payload);
+      break;
+    case Kind::ping:
+      if (c->state == WsConn::State::open) {
+        // Through the same writer as everything else, so frames never interleave.
+        ws::append_frame(c->raw, ws::Opcode::pong, ev.payload);
+        if (c == ws_)
+          flush();
+        else
+          flush_ws(c);
+      }
+      break;
+    case Kind::pong:
+    case Kind::need_more:
+      break;
+    case Kind::close:
+      c->close_received = true;
+      if (c->close_sent) {
+        c->abort();
+      } else {
+        // Echo the peer's code, then shut down.
+        close_ws(c, WsClose::fail, ev.code);
+      }
+      ws_gone(c, "transport close");
+      return false;
+    case Kind::error:
+      if (c->state == WsConn::State::open) shared_->errors->inc();
+      close_ws(c, WsClose::fail, ev.code);
+      ws_gone(c, "transport error");
+      return c->state != WsConn::State::closed;  // drain until the peer's EOF
+  }
+  return c->state != WsConn::State::closed;
+}
+
+void Session::ws_gone(const std::shared_ptr<WsConn>& c, std::string_view reason) {
+  if (probe_ == c) return drop_probe();
+  if (ws_ == c && state_ == State::open) finish(reason, false, PollReply::close_packet);
+}
+
+void Session::on_ws_message(bool text, std::string_view data) {
   if (!text) return handle_packet(decode_binary(data));
   auto p = decode_text(data);
   if (!p) {
@@ -354,10 +405,8 @@ void Session::on_probe_message(const std::shared_ptr<WsConn>& c, bool text, std:
   auto p = text ? decode_text(data) : boost::system::result<Packet>(decode_binary(data));
   if (p && p->type == PacketType::ping && p->data == "probe") {
     probed_ = true;
-    auto pong = make_frame(PacketType::pong, "probe");
-    c->ws.text(true);
-    auto buf = std::make_shared<std::string>(encode_text(*pong));
-    c->ws.async_write(asio::buffer(*buf), [buf](beast::error_code, std::size_t) {});
+    ws::append_frame(c->raw, ws::Opcode::text, "3probe");
+    flush_ws(c);
     // Ends the parked poll so the client can pause polling and upgrade.
     if (poll_ && queue_.empty()) respond_poll("6");
     return;
@@ -367,7 +416,7 @@ void Session::on_probe_message(const std::shared_ptr<WsConn>& c, bool text, std:
 }
 
 void Session::complete_upgrade() {
-  upgrade_timer_->cancel();
+  upgrade_timer_.reset();
   if (poll_) respond_poll("6");
   shared_->gauge(transport_).sub();
   transport_ = Transport::websocket;
@@ -376,12 +425,12 @@ void Session::complete_upgrade() {
   ws_ = std::move(probe_);
   probe_.reset();
   probed_ = false;
-  flush_ws();
+  flush_ws(ws_);
 }
 
 void Session::drop_probe() {
-  upgrade_timer_->cancel();
-  if (auto c = std::move(probe_)) close_ws(c, false);
+  upgrade_timer_.reset();
+  if (auto c = std::move(probe_)) close_ws(c, WsClose::abort);
   probed_ = false;
 }
 
@@ -427,7 +476,7 @@ void Session::finish(std::string_view reason, bool graceful, PollReply poll_repl
     shared_->remove(id_);
   }
   shared_->gauge(transport_).sub();
-  upgrade_timer_->cancel();
+  upgrade_timer_.reset();
   if (linger_) {
     ping_timer_->expires_after(shared_->options.ping_timeout);
     ping_timer_->async_wait([self](beast::error_code ec) {
@@ -452,14 +501,10 @@ void Session::finish(std::string_view reason, bool graceful, PollReply poll_repl
   if (probe_) drop_probe();
   if (ws_ && graceful) {
     // The queue drains, then the close frame follows.
-    ws_->close_after_write = true;
-    if (!ws_->writing && queue_.empty())
-      close_ws(ws_, true);
-    else
-      flush_ws();
+    close_ws(ws_, WsClose::graceful);
   } else {
-    if (ws_) close_ws(ws_, false);
-    queue_.clear();
+    if (ws_) close_ws(ws_, WsClose::abort);
+    std::vector<Frame>().swap(queue_);
     queued_bytes_ = 0;
   }
   auto handlers = std::move(handlers_);
@@ -467,19 +512,18 @@ void Session::finish(std::string_view reason, bool graceful, PollReply poll_repl
   if (handlers.on_close) handlers.on_close(reason);
 }
 
-void Session::close_ws(const std::shared_ptr<WsConn>& c, bool graceful) {
-  if (c->closed) return;
-  c->closed = true;
-  if (graceful) {
-    c->ws.async_close(websocket::close_code::normal, [c](beast::error_code) {
-      beast::error_code ec;
-      beast::get_lowest_layer(c->ws).socket().close(ec);
-    });
-  } else {
-    beast::error_code ec;
-    beast::get_lowest_layer(c->ws).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(c->ws).socket().close(ec);
-  }
+void Session::close_ws(const std::shared_ptr<WsConn>& c, WsClose mode, std::uint16_t code) {
+  if (c->state != WsConn::State::open) return;
+  if (mode == WsClose::abort) return c->abort();
+  c->state = WsConn::State::closing;
+  c->close_after_write = true;
+  c->close_code = code;
+  c->drop_queue = mode == WsClose::fail;
+  c->close_timer = std::make_unique<asio::steady_timer>(ex_, shared_->options.close_timeout);
+  c->close_timer->async_wait([c](beast::error_code ec) {
+    if (!ec) c->abort();
+  });
+  flush_ws(c);
 }
 
 bool Session::heartbeat_overdue() {
@@ -549,23 +593,29 @@ void Session::on_poll_post(net::Request req, net::Responder r) {
   }
 }
 
-void Session::on_upgrade(beast::tcp_stream stream, net::Request req) {
+void Session::on_upgrade(tcp::socket socket, net::Request req) {
   if (state_ != State::open)
-    return net::reject_upgrade(std::move(stream), error_response(ErrorCode::unknown_sid));
+    return net::reject_upgrade(beast::tcp_stream(std::move(socket)),
+                               error_response(ErrorCode::unknown_sid));
+  if (auto refusal = check_upgrade(req))
+    return net::reject_upgrade(beast::tcp_stream(std::move(socket)), std::move(*refusal));
+  auto c = std::make_shared<WsConn>(std::move(socket), shared_->options.max_payload);
+  c->raw = accept_response(req.header("Sec-WebSocket-Key"));
   if (transport_ != Transport::polling || probe_) {
     // Already upgraded or upgrading: like the reference server, complete the
     // WebSocket handshake and close it at once.
-    auto c = std::make_shared<WsConn>(std::move(stream));
-    auto msg = std::make_shared<http::request<http::string_body>>(std::move(req.message));
-    c->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    c->ws.async_accept(*msg, [c, msg](beast::error_code ec) {
-      if (!ec) c->ws.async_close(websocket::close_code::policy_error, [c](beast::error_code) {});
-    });
-    return;
+    close_ws(c, WsClose::fail, ws::close_code::policy_violation);
+    return read_ws(c);
   }
-  probe_ = std::make_shared<WsConn>(std::move(stream));
+  probe_ = c;
   probed_ = false;
-  accept_ws(probe_, std::move(req), true);
+  flush_ws(c);
+  if (c->state == WsConn::State::closed) return;
+  upgrade_timer_ = std::make_unique<asio::steady_timer>(ex_, shared_->options.upgrade_timeout);
+  upgrade_timer_->async_wait([self = shared_from_this(), c](beast::error_code ec) {
+    if (!ec && self->probe_ == c) self->drop_probe();
+  });
+  read_ws(c);
 }
 
 // ---------------------------------------------------------------- Server
@@ -673,9 +723,21 @@ void Server::handle_upgrade(beast::tcp_stream stream, net::Request req) {
       return net::reject_upgrade(std::move(stream),
                                  error_response(ErrorCode::unsupported_protocol_version));
     }
-    auto session =
-        std::make_shared<Session>(shared_, stream.get_executor(), req, Transport::websocket);
-    return session->start_websocket(std::move(stream), std::move(req));
+    if (auto refusal = check_upgrade(req)) {
+      // Never opened: nothing registered, nobody to tell.
+      shared_->errors->inc();
+      return net::reject_upgrade(std::move(stream), std::move(*refusal));
+    }
+    auto accept = accept_response(req.header("Sec-WebSocket-Key"));
+    // The session keeps its handshake request for its whole life (and
+    // sio keeps a copy): drop what only the WebSocket handshake needed.
+    req.message.erase(http::field::sec_websocket_key);
+    req.message.erase(http::field::sec_websocket_version);
+    req.message.erase(http::field::sec_websocket_extensions);
+    auto socket = stream.release_socket();
+    auto ex = socket.get_executor();
+    auto session = std::make_shared<Session>(shared_, ex, std::move(req), Transport::websocket);
+    return session->start_websocket(std::move(socket), std::move(accept));
   }
   auto session = shared_->find(*sid);
   if (!session) {
@@ -684,7 +746,7 @@ void Server::handle_upgrade(beast::tcp_stream stream, net::Request req) {
   }
   if (stream.get_executor() == session->executor()) {
     return asio::post(session->executor(),
-                      [session, s = std::move(stream), req = std::move(req)]() mutable {
+                      [session, s = stream.release_socket(), req = std::move(req)]() mutable {
                         session->on_upgrade(std::move(s), std::move(req));
                       });
   }
@@ -697,8 +759,7 @@ void Server::handle_upgrade(beast::tcp_stream stream, net::Request req) {
   auto fd = socket.release(ec);
   if (ec) return;
   asio::post(session->executor(), [session, fd, protocol, req = std::move(req)]() mutable {
-    tcp::socket moved(session->executor(), protocol, fd);
-    session->on_upgrade(beast::tcp_stream(std::move(moved)), std::move(req));
+    session->on_upgrade(tcp::socket(session->executor(), protocol, fd), std::move(req));
   });
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
@@ -20,6 +21,7 @@
 #include <string_view>
 
 #include "eio/packet.hpp"
+#include "eio/ws_frame.hpp"
 #include "net/http_server.hpp"
 #include "net/io_pool.hpp"
 #include "net/metrics.hpp"
@@ -33,6 +35,9 @@ struct Options {
   std::chrono::milliseconds upgrade_timeout{10000};
   std::size_t max_payload = 1000000;                   // bytes per polling body / WebSocket message
   std::size_t max_send_queue_bytes = 8 * 1024 * 1024;  // past it: "slow consumer" close
+  // WebSocket closing handshake: how long a closing connection may take to
+  // drain its queue and get the peer's close frame before it is cut.
+  std::chrono::milliseconds close_timeout{5000};
 };
 
 enum class Transport { polling, websocket };
@@ -80,14 +85,19 @@ class Session : public std::enable_shared_from_this<Session> {
           Transport transport);
   ~Session();
   void start_polling(net::Responder handshake_reply);
-  void start_websocket(boost::beast::tcp_stream stream, net::Request req);
+  // `accept`: the 101 answer, already checked (see check_upgrade).
+  void start_websocket(boost::asio::ip::tcp::socket socket, std::string accept);
   void on_poll_get(net::Responder r);
   void on_poll_post(net::Request req, net::Responder r);
-  void on_upgrade(boost::beast::tcp_stream stream, net::Request req);
+  void on_upgrade(boost::asio::ip::tcp::socket socket, net::Request req);
 
  private:
-  enum class State { open, closed };
+  enum class State : std::uint8_t { open, closed };
   enum class PollReply { close_packet, noop };
+  // abort: cut the TCP connection now. graceful: what is queued, then a
+  // close frame, then wait for the peer's. fail: only a close frame with the
+  // given code, then shut down.
+  enum class WsClose { abort, graceful, fail };
 
   std::string handshake_packet() const;
   void opened();
@@ -97,17 +107,23 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_packet(Packet&& p);
   void flush();
   void flush_poll();
-  void flush_ws();
-  void write_next(std::shared_ptr<WsConn> c, std::size_t i);
-  void accept_ws(std::shared_ptr<WsConn> c, net::Request req, bool probe);
+  void flush_ws(const std::shared_ptr<WsConn>& c);
+  void wait_writable(const std::shared_ptr<WsConn>& c);
+  void written(const std::shared_ptr<WsConn>& c, std::size_t frames, std::size_t bytes);
+  void write_failed(const std::shared_ptr<WsConn>& c, const boost::system::error_code& ec);
   void read_ws(std::shared_ptr<WsConn> c);
-  void on_ws_message(const std::shared_ptr<WsConn>& c, bool text, std::string_view data);
+  void wait_readable(const std::shared_ptr<WsConn>& c);
+  // Handles one parsed WebSocket event; false: stop reading this connection.
+  bool on_ws_event(const std::shared_ptr<WsConn>& c, const ws::Parser::Event& ev);
+  void ws_gone(const std::shared_ptr<WsConn>& c, std::string_view reason);
+  void on_ws_message(bool text, std::string_view data);
   void on_probe_message(const std::shared_ptr<WsConn>& c, bool text, std::string_view data);
   void complete_upgrade();
   void drop_probe();
   // Closes now. `graceful`: deliver the queue and a close packet first.
   void finish(std::string_view reason, bool graceful, PollReply poll_reply);
-  void close_ws(const std::shared_ptr<WsConn>& c, bool graceful);
+  void close_ws(const std::shared_ptr<WsConn>& c, WsClose mode,
+                std::uint16_t code = 1000 /* normal */);
   void respond_poll(std::string body);
   void count_out(std::size_t packets, std::size_t bytes);
 
@@ -131,12 +147,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool probed_ = false;
 
   std::unique_ptr<boost::asio::steady_timer> ping_timer_;
-  std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;
-  bool awaiting_pong_ = false;
+  std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;  // only while upgrading
   std::chrono::steady_clock::time_point heartbeat_deadline_;
+  bool awaiting_pong_ = false;
   bool linger_ = false;  // closed by the client; answers one racing GET
   bool close_packet_received_ = false;
   bool overflowed_ = false;
+  bool flush_posted_ = false;  // a WebSocket flush runs at the end of this turn of the loop
 };
 
 class Server {
