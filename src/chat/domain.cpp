@@ -301,7 +301,7 @@ void Domain::connect(const ConnId& conn, const json::value& auth, ConnectReply r
         auto user = c.user_by_id(user_id);
         if (!user) return fail({Code::unauthorized, "unknown user", 0});
         *profile = presence::Profile{user->status, user->custom_status, user->last_seen};
-        for (const auto& r : c.rooms_of_user(user_id)) rooms->push_back(r.id);
+        *rooms = c.room_ids_of_user(user_id);
         return Outcome{};
       },
       [this, conn, claims = *claims, rooms, profile, reply](Outcome& o) {
@@ -333,7 +333,7 @@ void Domain::resubscribe(const ConnId& conn, store::Id user_id, std::function<vo
   auto rooms = std::make_shared<std::vector<store::Id>>();
   write(
       [user_id, rooms](store::Connection& c) {
-        for (const auto& r : c.rooms_of_user(user_id)) rooms->push_back(r.id);
+        *rooms = c.room_ids_of_user(user_id);
         return Outcome{};
       },
       [this, conn, rooms, then](Outcome& o) {

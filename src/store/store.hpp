@@ -61,6 +61,12 @@ class Connection {
   virtual std::optional<RoomRecord> dm_by_key(const std::string& dm_key) = 0;
   virtual void update_room(const RoomRecord& r) = 0;  // name, description, archived
   virtual std::vector<RoomRecord> rooms_of_user(Id user_id) = 0;
+  // The ids of rooms_of_user, in the same order (ascending).
+  virtual std::vector<Id> room_ids_of_user(Id user_id) {
+    std::vector<Id> ids;
+    for (const auto& r : rooms_of_user(user_id)) ids.push_back(r.id);
+    return ids;
+  }
   virtual std::vector<RoomRecord> public_rooms() = 0;  // not archived first, by name
   // Hands out the room's next change-stream value (rev = rev + 1) and returns it.
   virtual std::int64_t next_rev(Id room_id) = 0;

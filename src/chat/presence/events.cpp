@@ -68,8 +68,8 @@ boost::json::object user_object(const Hub& hub, store::UserRecord u) {
 boost::json::array snapshot(store::Connection& c, store::Id user_id, const Hub& hub) {
   std::unordered_set<store::Id> seen{user_id};
   std::vector<store::Id> ids;
-  for (const store::RoomRecord& room : c.rooms_of_user(user_id)) {
-    for (const store::MemberRecord& m : c.members(room.id)) {
+  for (store::Id room : c.room_ids_of_user(user_id)) {
+    for (const store::MemberRecord& m : c.members(room)) {
       if (seen.insert(m.user_id).second) ids.push_back(m.user_id);
     }
   }

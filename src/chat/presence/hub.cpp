@@ -180,8 +180,8 @@ Hub::AudienceLookup store_audience(store::Executor& executor,
     auto job = [user_id, found](store::Connection& c) {
       std::unordered_set<store::Id> seen{user_id};
       found->push_back(user_id);
-      for (const store::RoomRecord& room : c.rooms_of_user(user_id)) {
-        for (const store::MemberRecord& m : c.members(room.id)) {
+      for (store::Id room : c.room_ids_of_user(user_id)) {
+        for (const store::MemberRecord& m : c.members(room)) {
           if (seen.insert(m.user_id).second) found->push_back(m.user_id);
         }
       }

@@ -41,6 +41,7 @@ class SqliteConnection final : public Connection {
   std::optional<RoomRecord> dm_by_key(const std::string& dm_key) override;
   void update_room(const RoomRecord& r) override;
   std::vector<RoomRecord> rooms_of_user(Id user_id) override;
+  std::vector<Id> room_ids_of_user(Id user_id) override;
   std::vector<RoomRecord> public_rooms() override;
   std::int64_t next_rev(Id room_id) override;
 

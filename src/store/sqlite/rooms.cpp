@@ -127,6 +127,16 @@ std::vector<RoomRecord> SqliteConnection::rooms_of_user(Id user_id) {
   return out;
 }
 
+std::vector<Id> SqliteConnection::room_ids_of_user(Id user_id) {
+  // The members_by_user index alone (it covers room_id).
+  static constexpr char sql[] = "SELECT room_id FROM members WHERE user_id = ? ORDER BY room_id";
+  auto q = db_.query(sql);
+  q.bind(1, user_id);
+  std::vector<Id> out;
+  while (q.step()) out.push_back(q.int64(0));
+  return out;
+}
+
 std::vector<RoomRecord> SqliteConnection::public_rooms() {
   static constexpr char sql[] = "SELECT " PARLOR_ROOM_COLUMNS
                                 " FROM rooms r WHERE r.type = 'public'"
