@@ -1,6 +1,10 @@
 // Message actions. Each runs inside one storage write job: check, take the
 // room's next rev, write, render; the broadcast is an after-step, so it
 // leaves only after the commit, from the domain strand, in rev order.
+// send_message, the hot one, reads once (Connection::send_context), writes
+// twice (append_message) and leaves rendering to the strand
+// (Outcome::complete): the ack and the broadcast show the record it
+// inserted, with the sender read in that same first read.
 //
 // Threads: a reply to a reply is attached to the thread's root. A reply
 // takes rev r (its seq = rev = r) and sets its root's rev to r as well
