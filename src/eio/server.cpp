@@ -176,6 +176,9 @@ void Session::on_ping_timer() {
   if (state_ != State::open) return;
   if (awaiting_pong_) return finish("ping timeout", true, PollReply::close_packet);
   awaiting_pong_ = true;
+  // When this ping was due, not when the timer got to run: the next one is
+  // due pingInterval later whatever the round trip took.
+  ping_due_ = ping_timer_->expiry();
   send(make_frame(PacketType::ping));
   schedule_ping(shared_->options.ping_timeout);
 }
@@ -443,7 +446,12 @@ void Session::handle_packet(Packet&& p) {
         awaiting_pong_ = false;
         heartbeat_deadline_ = std::chrono::steady_clock::now() + shared_->options.ping_interval +
                               shared_->options.ping_timeout;
-        schedule_ping(shared_->options.ping_interval);
+        // Pings keep their own rhythm (one every pingInterval) instead of
+        // drifting by each round trip, as clients and test suites expect.
+        auto next = ping_due_ + shared_->options.ping_interval;
+        auto now = std::chrono::steady_clock::now();
+        schedule_ping(next > now ? std::chrono::duration_cast<std::chrono::milliseconds>(next - now)
+                                 : std::chrono::milliseconds(0));
       }
       return;
     case PacketType::message:

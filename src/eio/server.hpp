@@ -149,6 +149,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<boost::asio::steady_timer> ping_timer_;
   std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;  // only while upgrading
   std::chrono::steady_clock::time_point heartbeat_deadline_;
+  std::chrono::steady_clock::time_point ping_due_;  // when the last ping was due
   bool awaiting_pong_ = false;
   bool linger_ = false;  // closed by the client; answers one racing GET
   bool close_packet_received_ = false;
