@@ -100,6 +100,14 @@ std::size_t frame_bytes(const Frame& f) {
   return f->data.size() + 1;
 }
 
+// The session keeps its handshake for its whole life (headers, query, peer
+// for the layers above); the body of a POST handshake is never needed again.
+std::shared_ptr<const net::Request> without_body(net::Request r) {
+  r.message.body().clear();
+  r.message.body().shrink_to_fit();
+  return std::make_shared<const net::Request>(std::move(r));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- Session
@@ -110,12 +118,9 @@ Session::Session(std::shared_ptr<Shared> shared, asio::any_io_executor ex, net::
       id_(random_id()),
       ex_(std::move(ex)),
       thread_index_(shared_->pool->index_of(ex_)),
-      handshake_(std::move(handshake)),
+      handshake_(without_body(std::move(handshake))),
       transport_(transport),
-      ping_timer_(std::make_unique<asio::steady_timer>(ex_)) {
-  handshake_.message.body().clear();
-  handshake_.message.body().shrink_to_fit();
-}
+      ping_timer_(std::make_unique<asio::steady_timer>(ex_)) {}
 
 Session::~Session() = default;
 
@@ -194,7 +199,7 @@ bool Session::send(std::span<const Frame> frames) {
   if (queued_bytes_ + bytes > shared_->options.max_send_queue_bytes) {
     shared_->slow_consumers->inc();
     spdlog::warn("engine.io session {} ({}) closed: slow consumer, {} bytes queued", id_,
-                 handshake_.peer, queued_bytes_);
+                 handshake_->peer, queued_bytes_);
     // Closed at the next turn of the loop, never from inside send(): callers
     // may be iterating over their sockets.
     overflowed_ = true;

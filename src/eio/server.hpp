@@ -62,7 +62,9 @@ class Session : public std::enable_shared_from_this<Session> {
   const boost::asio::any_io_executor& executor() const { return ex_; }
   std::size_t thread_index() const { return thread_index_; }
   // The request that opened the session (headers, query, peer; no body).
-  const net::Request& handshake() const { return handshake_; }
+  const net::Request& handshake() const { return *handshake_; }
+  // The same request, shared: layers above keep it without a copy.
+  const std::shared_ptr<const net::Request>& shared_handshake() const { return handshake_; }
 
   // Everything below: on executor() only.
   Transport transport() const { return transport_; }
@@ -131,7 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string id_;
   boost::asio::any_io_executor ex_;
   std::size_t thread_index_;
-  net::Request handshake_;
+  std::shared_ptr<const net::Request> handshake_;
   Transport transport_;
   State state_ = State::open;
   SessionHandlers handlers_;

@@ -129,7 +129,7 @@ struct Client : std::enable_shared_from_this<Client> {
   Client(ServerImpl* s, std::shared_ptr<eio::Session> sess)
       : server(s),
         session(std::move(sess)),
-        handshake(std::make_shared<const net::Request>(session->handshake())),
+        handshake(session->shared_handshake()),
         decoder(s->options.max_attachments),
         connect_timer(session->executor()) {}
 
