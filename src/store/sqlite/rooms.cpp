@@ -1,5 +1,6 @@
 // Rooms, their change counter, and membership.
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/rows.hpp"
 
 namespace parlor::store::sqlite {
 namespace {
@@ -7,6 +8,8 @@ namespace {
 #define PARLOR_ROOM_COLUMNS                                                              \
   "r.id, r.name, r.description, r.type, r.archived, r.created_by, r.created_at, r.rev, " \
   "r.last_seq, r.member_count, r.dm_key"
+constexpr int kRoomColumns = 11;
+#define PARLOR_MEMBER_COLUMNS "m.room_id, m.user_id, m.role, m.joined_at, m.last_read_seq"
 
 const char* type_name(RoomType t) {
   switch (t) {
@@ -61,13 +64,14 @@ RoomRecord read_room(const Query& q, int at = 0) {
   return r;
 }
 
-MemberRecord read_member(const Query& q) {
+// The PARLOR_MEMBER_COLUMNS, from column `at` on.
+MemberRecord read_member(const Query& q, int at = 0) {
   MemberRecord m;
-  m.room_id = q.int64(0);
-  m.user_id = q.int64(1);
-  m.role = parse_role(q.text(2));
-  m.joined_at = q.int64(3);
-  m.last_read_seq = q.int64(4);
+  m.room_id = q.int64(at + 0);
+  m.user_id = q.int64(at + 1);
+  m.role = parse_role(q.text(at + 2));
+  m.joined_at = q.int64(at + 3);
+  m.last_read_seq = q.int64(at + 4);
   return m;
 }
 
@@ -164,46 +168,24 @@ SendContext SqliteConnection::send_context(Id room_id, Id sender_id,
   // One row whatever exists: each part is a primary-key (or unique index)
   // lookup, NULL when missing.
   static constexpr char sql[] =
-      "SELECT (SELECT id FROM messages WHERE sender_id = ?1 AND client_msg_id = ?3),"
-      " u.id, u.username, u.email, u.display_name, u.avatar_url, u.status, u.custom_status,"
-      " u.last_seen, u.created_at, " PARLOR_ROOM_COLUMNS
-      ", m.role, m.joined_at, m.last_read_seq"
+      "SELECT (SELECT id FROM messages WHERE sender_id = ?1 AND client_msg_id = "
+      "?3), " PARLOR_USER_COLUMNS ", " PARLOR_ROOM_COLUMNS ", " PARLOR_MEMBER_COLUMNS
       " FROM (SELECT 1) AS one"
       " LEFT JOIN users u ON u.id = ?1"
       " LEFT JOIN rooms r ON r.id = ?2"
       " LEFT JOIN members m ON m.room_id = ?2 AND m.user_id = ?1";
   constexpr int user_at = 1;
-  constexpr int room_at = 10;
-  constexpr int member_at = 21;
+  constexpr int room_at = user_at + kUserColumns;
+  constexpr int member_at = room_at + kRoomColumns;
   auto q = db_.query(sql);
   q.bind(1, sender_id).bind(2, room_id).bind(3, client_msg_id);
   SendContext s;
   if (!q.step()) return s;
   if (!q.is_null(0)) s.duplicate_id = q.int64(0);
-  if (!q.is_null(user_at)) {
-    UserRecord u;
-    u.id = q.int64(user_at);
-    u.username = q.text(user_at + 1);
-    u.email = q.text(user_at + 2);
-    u.display_name = q.text(user_at + 3);
-    u.avatar_url = q.text(user_at + 4);
-    u.status = q.text(user_at + 5);
-    u.custom_status = q.text(user_at + 6);
-    u.last_seen = q.int64(user_at + 7);
-    u.created_at = q.int64(user_at + 8);
-    s.sender = std::move(u);
-  }
+  if (!q.is_null(user_at)) s.sender = read_user(q, user_at);
   if (!q.is_null(room_at)) {
     s.room = read_room(q, room_at);
-    if (!q.is_null(member_at)) {
-      MemberRecord m;
-      m.room_id = room_id;
-      m.user_id = sender_id;
-      m.role = parse_role(q.text(member_at));
-      m.joined_at = q.int64(member_at + 1);
-      m.last_read_seq = q.int64(member_at + 2);
-      s.member = m;
-    }
+    if (!q.is_null(member_at)) s.member = read_member(q, member_at);
   }
   return s;
 }
@@ -234,8 +216,7 @@ bool SqliteConnection::remove_member(Id room_id, Id user_id) {
 
 std::optional<MemberRecord> SqliteConnection::member(Id room_id, Id user_id) {
   static constexpr char sql[] =
-      "SELECT room_id, user_id, role, joined_at, last_read_seq FROM members"
-      " WHERE room_id = ? AND user_id = ?";
+      "SELECT " PARLOR_MEMBER_COLUMNS " FROM members m WHERE room_id = ? AND user_id = ?";
   auto q = db_.query(sql);
   q.bind(1, room_id).bind(2, user_id);
   if (!q.step()) return std::nullopt;
@@ -244,8 +225,7 @@ std::optional<MemberRecord> SqliteConnection::member(Id room_id, Id user_id) {
 
 std::vector<MemberRecord> SqliteConnection::members(Id room_id) {
   static constexpr char sql[] =
-      "SELECT room_id, user_id, role, joined_at, last_read_seq FROM members"
-      " WHERE room_id = ? ORDER BY user_id";
+      "SELECT " PARLOR_MEMBER_COLUMNS " FROM members m WHERE room_id = ? ORDER BY user_id";
   auto q = db_.query(sql);
   q.bind(1, room_id);
   std::vector<MemberRecord> out;

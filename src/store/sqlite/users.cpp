@@ -2,28 +2,26 @@
 #include <unordered_set>
 
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/rows.hpp"
 
 namespace parlor::store::sqlite {
-namespace {
 
-#define PARLOR_USER_COLUMNS                                                               \
-  "id, username, email, display_name, avatar_url, password_hash, status, custom_status, " \
-  "last_seen, created_at"
-
-UserRecord read_user(const Query& q) {
+UserRecord read_user(const Query& q, int at) {
   UserRecord u;
-  u.id = q.int64(0);
-  u.username = q.text(1);
-  u.email = q.text(2);
-  u.display_name = q.text(3);
-  u.avatar_url = q.text(4);
-  u.password_hash = q.text(5);
-  u.status = q.text(6);
-  u.custom_status = q.text(7);
-  u.last_seen = q.int64(8);
-  u.created_at = q.int64(9);
+  u.id = q.int64(at + 0);
+  u.username = q.text(at + 1);
+  u.email = q.text(at + 2);
+  u.display_name = q.text(at + 3);
+  u.avatar_url = q.text(at + 4);
+  u.password_hash = q.text(at + 5);
+  u.status = q.text(at + 6);
+  u.custom_status = q.text(at + 7);
+  u.last_seen = q.int64(at + 8);
+  u.created_at = q.int64(at + 9);
   return u;
 }
+
+namespace {
 
 // LIKE pattern for "starts with `prefix`", with LIKE's wildcards escaped.
 std::string prefix_pattern(const std::string& prefix) {
@@ -58,7 +56,7 @@ Id SqliteConnection::create_user(const UserRecord& u) {
 }
 
 std::optional<UserRecord> SqliteConnection::user_by_id(Id id) {
-  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users WHERE id = ?";
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users u WHERE id = ?";
   auto q = db_.query(sql);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
@@ -66,7 +64,7 @@ std::optional<UserRecord> SqliteConnection::user_by_id(Id id) {
 }
 
 std::optional<UserRecord> SqliteConnection::user_by_username(const std::string& username) {
-  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users WHERE username = ?";
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users u WHERE username = ?";
   auto q = db_.query(sql);
   q.bind(1, username);
   if (!q.step()) return std::nullopt;
@@ -74,7 +72,7 @@ std::optional<UserRecord> SqliteConnection::user_by_username(const std::string& 
 }
 
 std::optional<UserRecord> SqliteConnection::user_by_email(const std::string& email) {
-  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users WHERE email = ?";
+  static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS " FROM users u WHERE email = ?";
   auto q = db_.query(sql);
   q.bind(1, email);
   if (!q.step()) return std::nullopt;
@@ -96,7 +94,7 @@ std::vector<UserRecord> SqliteConnection::search_users(const std::string& query,
   // LIKE is case-insensitive for ASCII. A scan: the display-name half cannot
   // use an index (fine at our user counts; the search issue revisits it).
   static constexpr char sql[] = "SELECT " PARLOR_USER_COLUMNS
-                                " FROM users WHERE username LIKE ?1 ESCAPE '\\'"
+                                " FROM users u WHERE username LIKE ?1 ESCAPE '\\'"
                                 " OR display_name LIKE ?1 ESCAPE '\\'"
                                 " ORDER BY username LIMIT ?2";
   std::string pattern = prefix_pattern(query);
