@@ -2,18 +2,14 @@
 // both when either reads the room. Also takes screenshots at phone width and
 // in the dark theme.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { contextFor, launch, newRoom, newUser, openPage, send, shot, startServer, until, untilEq } from './harness.mjs';
+import { test } from 'node:test';
+import { contextFor, newRoom, newUser, openPage, send, shot, until, untilEq, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const badge = (page, roomId, kind) =>

@@ -1,18 +1,14 @@
 // Two users in two browser contexts chat in real time: messages, reactions,
 // edits, deletes, threads and typing. Also signs up through the UI.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { contextFor, launch, messageBodies, newRoom, newUser, openPage, send, shot, startServer, until, upToDate } from './harness.mjs';
+import { test } from 'node:test';
+import { contextFor, messageBodies, newRoom, newUser, openPage, send, shot, until, upToDate, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('sign up through the UI lands in the app', async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const webDir = resolve(new URL('..', import.meta.url).pathname);
@@ -81,6 +82,24 @@ export async function launch() {
       '--disable-renderer-backgrounding',
       '--disable-backgrounding-occluded-windows',
     ],
+  });
+}
+
+/**
+ * One server and one browser for a spec file: started before its tests,
+ * stopped after them. `ready(server, browser)` receives them.
+ */
+export function useServerAndBrowser(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
   });
 }
 

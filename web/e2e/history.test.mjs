@@ -1,19 +1,15 @@
 // A long room opens with one page fetched, mounts only the rows in view, and
 // scrolling up loads older pages while the reader's place stays put.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { io } from 'socket.io-client';
-import { api, contextFor, launch, newRoom, newUser, shot, startServer, until } from './harness.mjs';
+import { api, contextFor, newRoom, newUser, shot, until, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function seed(user, roomId, from, count) {

@@ -1,18 +1,14 @@
 // A browser context taken offline while the other user sends, edits and
 // reacts; back online, everything appears in order without a reload.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { api, contextFor, launch, messageBodies, newRoom, newUser, openPage, send, shot, startServer, until, upToDate } from './harness.mjs';
+import { test } from 'node:test';
+import { api, contextFor, messageBodies, newRoom, newUser, openPage, send, shot, until, upToDate, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('catch-up after going offline needs no reload', async () => {

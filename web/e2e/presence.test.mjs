@@ -1,31 +1,33 @@
 // One user in two tabs, another user watching: closing one tab keeps them
 // online, closing both shows them offline, without any refresh.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { api, contextFor, launch, messageBodies, newUser, openPage, send, shot, startServer, until } from './harness.mjs';
+import { test } from 'node:test';
+import { api, contextFor, messageBodies, newUser, openPage, send, shot, until, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
-async function partnerStatus(page, roomId) {
-  return page.locator(`[data-testid="room-link"][data-room-id="${roomId}"] .presence`).getAttribute('data-status');
-}
-
-test('presence follows the last open tab', async () => {
+// Two new users and the DM between them (opened by Bo).
+async function anaAndBoInADm() {
   const ana = await newUser(server, 'ana');
   const bo = await newUser(server, 'bo');
   const { conversation: dm } = await api(server, 'POST', '/api/direct-messages', {
     token: bo.token,
     body: { participant_ids: [ana.user.id] },
   });
+  return { ana, bo, dm };
+}
+
+async function partnerStatus(page, roomId) {
+  return page.locator(`[data-testid="room-link"][data-room-id="${roomId}"] .presence`).getAttribute('data-status');
+}
+
+test('presence follows the last open tab', async () => {
+  const { ana, bo, dm } = await anaAndBoInADm();
 
   const cb = await contextFor(browser, bo);
   const watcher = await openPage(cb, server, `#/r/${dm.id}`);
@@ -55,12 +57,7 @@ test('presence follows the last open tab', async () => {
 });
 
 test('an idle tab reports away; input brings the user back online', async () => {
-  const ana = await newUser(server, 'ana');
-  const bo = await newUser(server, 'bo');
-  const { conversation: dm } = await api(server, 'POST', '/api/direct-messages', {
-    token: bo.token,
-    body: { participant_ids: [ana.user.id] },
-  });
+  const { ana, bo, dm } = await anaAndBoInADm();
   const cb = await contextFor(browser, bo);
   const watcher = await openPage(cb, server, `#/r/${dm.id}`);
   const ca = await contextFor(browser, ana);

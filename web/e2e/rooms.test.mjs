@@ -1,18 +1,14 @@
 // Rooms and DMs through the UI: create a room, browse and join it from
 // another account, start a DM from the dialog, set one's own status.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { contextFor, launch, messageBodies, newUser, openPage, send, shot, startServer, until, untilEq } from './harness.mjs';
+import { test } from 'node:test';
+import { contextFor, messageBodies, newUser, openPage, send, shot, until, untilEq, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const roomLinks = (page) => page.getByTestId('room-link').allInnerTexts();

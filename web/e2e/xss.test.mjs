@@ -1,17 +1,13 @@
 // Message content with HTML and script renders as text and runs nothing.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { contextFor, launch, messageBodies, newRoom, newUser, openPage, send, startServer, until } from './harness.mjs';
+import { test } from 'node:test';
+import { contextFor, messageBodies, newRoom, newUser, openPage, send, until, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('HTML and script in messages render as text', async () => {
