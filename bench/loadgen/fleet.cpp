@@ -98,6 +98,24 @@ void parallel_for(std::size_t n, unsigned threads, Fn fn) {
   for (auto& th : ts) th.join();
 }
 
+// Runs job(i, client) for every i in [0, n) over `parallel` REST clients of
+// `server`; a job returns "" or an error. Returns the first error reported.
+template <class Job>
+std::string parallel_rest(const asio::ip::tcp::endpoint& server, unsigned parallel, std::size_t n,
+                          Job job) {
+  std::vector<std::unique_ptr<RestClient>> rest;
+  for (unsigned t = 0; t < std::max(1u, parallel); ++t)
+    rest.push_back(std::make_unique<RestClient>(server));
+  std::mutex m;
+  std::string first;
+  parallel_for(n, parallel, [&](std::size_t i, unsigned t) {
+    std::string e = job(i, *rest[t]);
+    std::lock_guard lock(m);
+    if (first.empty()) first = std::move(e);
+  });
+  return first;
+}
+
 }  // namespace
 
 Fleet::Fleet(FleetOptions opts, Layout layout) : opts_(std::move(opts)), layout_(layout) {
@@ -189,31 +207,26 @@ std::string Fleet::register_users(std::uint32_t n) {
     std::string id, token;
     while (known < n && f >> id >> token) users_[known++] = UserInfo{id, token};
   }
-  std::mutex m;
-  std::string error;
-  auto fail = [&](std::string e) {
-    std::lock_guard lock(m);
-    if (error.empty()) error = std::move(e);
-  };
-  std::vector<std::unique_ptr<RestClient>> rest;
-  for (unsigned t = 0; t < opts_.setup_parallel; ++t)
-    rest.push_back(std::make_unique<RestClient>(opts_.server));
-  parallel_for(n - known, opts_.setup_parallel, [&](std::size_t k, unsigned t) {
-    std::size_t i = known + k;
-    std::string name = opts_.name_prefix + "u" + std::to_string(i);
-    json::object body{
-        {"username", name}, {"email", name + "@bench.example"}, {"password", "bench-password-1"}};
-    auto r = rest[t]->call(verb::post, "/api/auth/register", body);
-    if (!r) return fail("register: " + r.error().message());
-    if (r->status != 200 && r->status != 201) return fail("register: " + describe_error(*r));
-    auto* o = r->body.if_object();
-    auto* user = o ? o->if_contains("user") : nullptr;
-    users_[i].token = o ? json_string_of(o->if_contains("token")) : "";
-    users_[i].id =
-        user && user->is_object() ? json_string_of(user->as_object().if_contains("id")) : "";
-    if (users_[i].token.empty() || users_[i].id.empty())
-      fail("register: reply without token or user.id: " + json::serialize(r->body));
-  });
+  auto error = parallel_rest(
+      opts_.server, opts_.setup_parallel, n - known,
+      [&](std::size_t k, RestClient& rest) -> std::string {
+        std::size_t i = known + k;
+        std::string name = opts_.name_prefix + "u" + std::to_string(i);
+        json::object body{{"username", name},
+                          {"email", name + "@bench.example"},
+                          {"password", "bench-password-1"}};
+        auto r = rest.call(verb::post, "/api/auth/register", body);
+        if (!r) return "register: " + r.error().message();
+        if (r->status != 200 && r->status != 201) return "register: " + describe_error(*r);
+        auto* o = r->body.if_object();
+        auto* user = o ? o->if_contains("user") : nullptr;
+        users_[i].token = o ? json_string_of(o->if_contains("token")) : "";
+        users_[i].id =
+            user && user->is_object() ? json_string_of(user->as_object().if_contains("id")) : "";
+        if (users_[i].token.empty() || users_[i].id.empty())
+          return "register: reply without token or user.id: " + json::serialize(r->body);
+        return {};
+      });
   if (!error.empty()) return error;
   if (!opts_.accounts_file.empty() && known < n) {
     std::ofstream f(opts_.accounts_file, std::ios::trunc);
@@ -225,35 +238,28 @@ std::string Fleet::register_users(std::uint32_t n) {
 std::string Fleet::setup() {
   auto error = register_users(static_cast<std::uint32_t>(users_.size()));
   if (!error.empty()) return error;
-  std::mutex m;
-  auto fail = [&](std::string e) {
-    std::lock_guard lock(m);
-    if (error.empty()) error = std::move(e);
-  };
-  std::vector<std::unique_ptr<RestClient>> rest;
-  for (unsigned t = 0; t < opts_.setup_parallel; ++t)
-    rest.push_back(std::make_unique<RestClient>(opts_.server));
-
-  parallel_for(rooms_.size(), opts_.setup_parallel, [&](std::size_t r, unsigned t) {
-    std::uint32_t first = static_cast<std::uint32_t>(r) * layout_.room_size;
-    json::array members;
-    for (std::uint32_t u = first + 1; u < first + layout_.room_size; ++u)
-      members.push_back(json::value(users_[u].id));
-    json::object body{{"name", opts_.name_prefix + "room" + std::to_string(r)},
-                      {"description", "bench"},
-                      {"type", "public"},
-                      {"member_ids", std::move(members)}};
-    auto res = rest[t]->call(verb::post, "/api/rooms", body, users_[first].token);
-    if (!res) return fail("create room: " + res.error().message());
-    if (res->status != 200 && res->status != 201)
-      return fail("create room: " + describe_error(*res));
-    auto* o = res->body.if_object();
-    auto* room = o ? o->if_contains("room") : nullptr;
-    rooms_[r].id =
-        room && room->is_object() ? json_string_of(room->as_object().if_contains("id")) : "";
-    if (rooms_[r].id.empty())
-      fail("create room: reply without room.id: " + json::serialize(res->body));
-  });
+  error = parallel_rest(
+      opts_.server, opts_.setup_parallel, rooms_.size(),
+      [&](std::size_t r, RestClient& rest) -> std::string {
+        std::uint32_t first = static_cast<std::uint32_t>(r) * layout_.room_size;
+        json::array members;
+        for (std::uint32_t u = first + 1; u < first + layout_.room_size; ++u)
+          members.push_back(json::value(users_[u].id));
+        json::object body{{"name", opts_.name_prefix + "room" + std::to_string(r)},
+                          {"description", "bench"},
+                          {"type", "public"},
+                          {"member_ids", std::move(members)}};
+        auto res = rest.call(verb::post, "/api/rooms", body, users_[first].token);
+        if (!res) return "create room: " + res.error().message();
+        if (res->status != 200 && res->status != 201) return "create room: " + describe_error(*res);
+        auto* o = res->body.if_object();
+        auto* room = o ? o->if_contains("room") : nullptr;
+        rooms_[r].id =
+            room && room->is_object() ? json_string_of(room->as_object().if_contains("id")) : "";
+        if (rooms_[r].id.empty())
+          return "create room: reply without room.id: " + json::serialize(res->body);
+        return {};
+      });
   for (std::uint32_t r = 0; r < rooms_.size(); ++r) room_index_[rooms_[r].id] = r;
   return error;
 }
