@@ -22,12 +22,13 @@ class StaticFilesTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   static void write(const fs::path& p, const std::string& s) { std::ofstream(p) << s; }
-  Response get(const std::string& path) {
+  static Request request(const std::string& path, http::verb method = http::verb::get) {
     Request r;
-    r.message.method(http::verb::get);
+    r.message.method(method);
     r.path = path;
-    return StaticFiles(root_ / "web").serve(r);
+    return r;
   }
+  Response get(const std::string& path) { return StaticFiles(root_ / "web").serve(request(path)); }
   fs::path root_;
 };
 
@@ -73,10 +74,7 @@ TEST_F(StaticFilesTest, SymlinksOutOfTheRootAreNotServed) {
 }
 
 TEST_F(StaticFilesTest, HeadHasTheLengthButNoBody) {
-  Request r;
-  r.message.method(http::verb::head);
-  r.path = "/assets/app-abc123.js";
-  auto res = StaticFiles(root_ / "web").serve(r);
+  auto res = StaticFiles(root_ / "web").serve(request("/assets/app-abc123.js", http::verb::head));
   EXPECT_EQ(res.result(), http::status::ok);
   EXPECT_EQ(res[http::field::content_length], "14");
   EXPECT_TRUE(res.body().empty());
@@ -86,17 +84,11 @@ TEST_F(StaticFilesTest, FilesAreReadOnceAtStart) {
   StaticFiles files(root_ / "web");
   EXPECT_EQ(files.file_count(), 3u);
   fs::remove(root_ / "web" / "favicon.svg");
-  Request r;
-  r.message.method(http::verb::get);
-  r.path = "/favicon.svg";
-  EXPECT_EQ(files.serve(r).body(), "<svg/>");  // served from memory
+  EXPECT_EQ(files.serve(request("/favicon.svg")).body(), "<svg/>");  // served from memory
 }
 
 TEST_F(StaticFilesTest, NoRootMeansNotBuilt) {
-  Request r;
-  r.message.method(http::verb::get);
-  r.path = "/";
-  auto res = StaticFiles(root_ / "missing").serve(r);
+  auto res = StaticFiles(root_ / "missing").serve(request("/"));
   EXPECT_EQ(res.result(), http::status::not_found);
 }
 
