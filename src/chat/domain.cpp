@@ -7,6 +7,7 @@
 #include <chrono>
 #include <future>
 #include <stdexcept>
+#include <utility>
 
 namespace parlor::chat {
 
@@ -97,14 +98,32 @@ void Domain::stop() {
 
 void Domain::post(std::function<void()> fn) {
   if (stopped_) return;
-  boost::asio::post(strand_, [this, fn = std::move(fn)] {
+  bool schedule = false;
+  {
+    std::lock_guard lock(posted_mutex_);
+    posted_.push_back(std::move(fn));
+    schedule = !std::exchange(drain_scheduled_, true);
+  }
+  if (schedule) boost::asio::post(strand_, [this] { drain_posted(); });
+}
+
+// Runs what was posted up to now, in order; what is posted meanwhile waits
+// for the next drain, queued behind anything else on the strand.
+void Domain::drain_posted() {
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard lock(posted_mutex_);
+    batch.swap(posted_);
+    drain_scheduled_ = false;
+  }
+  for (auto& fn : batch) {
     if (stopped_) return;
     try {
       fn();
     } catch (const std::exception& e) {
       spdlog::error("chat: handler threw: {}", e.what());
     }
-  });
+  }
 }
 
 void Domain::post_slow(std::function<void()> fn) {

@@ -145,8 +145,14 @@ class Domain {
   std::function<store::TimeMs()> clock_;
   StatusFn status_;
 
+  void drain_posted();
   boost::asio::thread_pool domain_pool_{1};
   boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
+  // post() appends here and puts one drain on the strand per batch, so a
+  // burst of events and commits wakes the domain thread once, not per item.
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+  bool drain_scheduled_ = false;
   boost::asio::thread_pool slow_pool_{2};
   std::atomic<bool> stopped_{false};
 

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace parlor::store {
@@ -60,6 +61,7 @@ bool Executor::submit_read(Job job, Done done) {
 }
 
 bool Executor::push(Queue& q, Item item) {
+  bool wake = false;
   {
     std::lock_guard lock(q.mutex);
     if (q.stopping || q.items.size() >= options_.max_queue) {
@@ -67,8 +69,9 @@ bool Executor::push(Queue& q, Item item) {
       return false;
     }
     q.items.push_back(std::move(item));
+    wake = q.sleepers > 0 || q.items.size() >= options_.max_batch;
   }
-  q.ready.notify_one();
+  if (wake) q.ready.notify_one();
   return true;
 }
 
@@ -101,19 +104,23 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
     errors.clear();
     {
       std::unique_lock lock(writes_.mutex);
+      ++writes_.sleepers;
       writes_.ready.wait(lock, [&] { return writes_.stopping || !writes_.items.empty(); });
+      --writes_.sleepers;
       if (writes_.items.empty()) return;  // stopping, and everything is drained
     }
     const auto opened = Clock::now();
     const bool steady = window.count() > 0 && opened - last_commit < window;
 
     // Takes what is queued now; under steady load, waits for more until the
-    // window since `opened` ends. False when nothing more will join the batch.
+    // window since `opened` ends, looking every quarter window (pushes do not
+    // wake it: see Queue::sleepers). False when nothing more will join.
     auto take = [&](bool may_wait) {
       std::unique_lock lock(writes_.mutex);
-      if (writes_.items.empty() && may_wait && !writes_.stopping) {
-        writes_.ready.wait_until(lock, opened + window,
-                                 [&] { return writes_.stopping || !writes_.items.empty(); });
+      while (writes_.items.empty() && may_wait && !writes_.stopping) {
+        const auto now = Clock::now();
+        if (now >= opened + window) break;
+        writes_.ready.wait_until(lock, std::min(opened + window, now + window / 4));
       }
       std::size_t before = batch.size();
       while (!writes_.items.empty() && batch.size() < options_.max_batch) {
@@ -176,7 +183,9 @@ void Executor::reader_loop(std::unique_ptr<Connection> conn) {
     Item item;
     {
       std::unique_lock lock(reads_.mutex);
+      ++reads_.sleepers;
       reads_.ready.wait(lock, [&] { return reads_.stopping || !reads_.items.empty(); });
+      --reads_.sleepers;
       if (reads_.items.empty()) return;
       item = std::move(reads_.items.front());
       reads_.items.pop_front();

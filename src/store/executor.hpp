@@ -85,6 +85,10 @@ class Executor {
     std::condition_variable ready;
     std::deque<Item> items;
     bool stopping = false;
+    // Threads blocked until an item arrives. A writer holding a transaction
+    // open for its commit window is not among them: it looks again on its
+    // own, so a stream of jobs costs no wake-up per job.
+    int sleepers = 0;
   };
   bool push(Queue& q, Item item);
   void writer_loop(std::unique_ptr<Connection> conn);
