@@ -178,12 +178,36 @@ std::int64_t SqliteConnection::pinned_count(Id room_id) {
 std::vector<MessageRecord> SqliteConnection::messages_changed_after(Id room_id,
                                                                     std::int64_t after_rev,
                                                                     int limit) {
-  static constexpr char sql[] = "SELECT " PARLOR_MESSAGE_COLUMNS
-                                " FROM messages WHERE room_id = ? AND rev > ?"
-                                " ORDER BY rev, seq LIMIT ?";
-  auto q = db_.query(sql);
-  q.bind(1, room_id).bind(2, after_rev).bind(3, static_cast<std::int64_t>(std::max(limit, 0)) + 1);
-  return read_messages(q);
+  // Two ordered scans, merged: messages never changed since they were sent
+  // (rev = seq, found by seq) and changed ones (the partial rev index).
+  static constexpr char unchanged[] = "SELECT " PARLOR_MESSAGE_COLUMNS
+                                      " FROM messages WHERE room_id = ? AND seq > ? AND rev = seq"
+                                      " ORDER BY seq LIMIT ?";
+  static constexpr char changed[] = "SELECT " PARLOR_MESSAGE_COLUMNS
+                                    " FROM messages WHERE room_id = ? AND rev > ? AND rev != seq"
+                                    " ORDER BY rev, seq LIMIT ?";
+  const auto wanted = static_cast<std::int64_t>(std::max(limit, 0)) + 1;
+  auto scan = [&](const char* sql) {
+    auto q = db_.query(sql);
+    q.bind(1, room_id).bind(2, after_rev).bind(3, wanted);
+    return read_messages(q);
+  };
+  auto a = scan(unchanged);
+  auto b = scan(changed);
+  std::vector<MessageRecord> out;
+  out.reserve(std::min<std::size_t>(a.size() + b.size(), static_cast<std::size_t>(wanted)));
+  auto before = [](const MessageRecord& x, const MessageRecord& y) {
+    return x.rev != y.rev ? x.rev < y.rev : x.seq < y.seq;
+  };
+  std::size_t i = 0, j = 0;
+  while (out.size() < static_cast<std::size_t>(wanted) && (i < a.size() || j < b.size())) {
+    if (j == b.size() || (i < a.size() && before(a[i], b[j]))) {
+      out.push_back(std::move(a[i++]));
+    } else {
+      out.push_back(std::move(b[j++]));
+    }
+  }
+  return out;
 }
 
 std::optional<MessageRecord> SqliteConnection::last_message(Id room_id) {

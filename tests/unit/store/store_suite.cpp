@@ -885,6 +885,27 @@ TEST_P(StoreSuite, MessagesChangedAfterInRevOrderWithOneExtra) {
   EXPECT_TRUE(c().messages_changed_after(room, c().room_by_id(room)->rev, 10).empty());
 }
 
+// Unchanged messages (rev = seq) and changed ones interleave in rev order,
+// and the limit cuts across both kinds.
+TEST_P(StoreSuite, MessagesChangedAfterMergesChangedAndUnchanged) {
+  Id room = make_room("r");
+  Id a = make_user("a");
+  std::vector<MessageRecord> m;
+  for (int i = 1; i <= 5; ++i) m.push_back(post(room, a, std::to_string(i)));
+  c().edit_message(m[1].id, "2 edited", {}, 9, c().next_rev(room));
+  MessageRecord m6 = post(room, a, "6");
+  c().edit_message(m[3].id, "4 edited", {}, 9, c().next_rev(room));
+
+  EXPECT_EQ(ids_of(c().messages_changed_after(room, 0, 100)),
+            (std::vector<Id>{m[0].id, m[2].id, m[4].id, m[1].id, m6.id, m[3].id}));
+  EXPECT_EQ(ids_of(c().messages_changed_after(room, 0, 3)),
+            (std::vector<Id>{m[0].id, m[2].id, m[4].id, m[1].id}));
+  EXPECT_EQ(ids_of(c().messages_changed_after(room, m[2].rev, 2)),
+            (std::vector<Id>{m[4].id, m[1].id, m6.id}));
+  EXPECT_EQ(ids_of(c().messages_changed_after(room, m6.rev, 5)), (std::vector<Id>{m[3].id}));
+  EXPECT_EQ(ids_of(c().messages_changed_after(room, 0, 0)), (std::vector<Id>{m[0].id}));
+}
+
 TEST_P(StoreSuite, MessagesSharingARevComeInSeqOrder) {
   Id room = make_room("r");
   Id a = make_user("a");
