@@ -16,7 +16,7 @@ struct Config {
   std::string web_root = "./web/dist";  // the built web client; served at /
   std::string log_format = "text";      // text | json
   std::string log_level = "info";
-  unsigned io_threads = 0;  // 0 = number of cores
+  unsigned io_threads = 0;  // 0 = one per core but one, at least one
 
   // Engine.IO
   unsigned ping_interval_ms = 10000;

@@ -13,7 +13,7 @@ namespace parlor::net {
 
 class IoPool {
  public:
-  // threads == 0 means the number of cores.
+  // threads == 0 means one per core but one (at least one).
   explicit IoPool(unsigned threads);
   ~IoPool();
   IoPool(const IoPool&) = delete;
