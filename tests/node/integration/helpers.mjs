@@ -28,8 +28,10 @@ export async function startServer({ extraArgs = [], dataDir, port, keepData = fa
   port = port || (await freePort());
   const ownDir = !dataDir;
   dataDir = dataDir || mkdtempSync(join(tmpdir(), "parlor-it-"));
+  // Two I/O threads whatever the machine: sockets of one room then live on
+  // different threads, so broadcasts cross threads as in production.
   const args = ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "warn",
-                "--jwt-secret", "integration-test-secret", ...extraArgs];
+                "--jwt-secret", "integration-test-secret", "--io-threads", "2", ...extraArgs];
   const proc = spawn(PARLOR_BIN, args, { stdio: ["ignore", "inherit", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise((ok) => proc.once("exit", (code, sig) => ok({ code, sig })));
