@@ -153,11 +153,23 @@ stop_server() {
   fi
   server_pid=""
 }
-# Parlor keeps one data dir (and so its users) across its scenarios: argon2
-# registration is slow, so users are registered once and reused.
+# Parlor registers its users once (argon2 is slow on purpose) and keeps that
+# data dir as a template; every scenario starts on a fresh copy of it, as the
+# reference starts every scenario as a fresh process. So the rooms of one
+# scenario never weigh on the next (in the storm, users who also shared the
+# large scenario's 1,000-member room would each send presence to 11,000
+# sockets).
+template_dir=""
+fresh_data() {
+  [ -n "$template_dir" ] || return 0
+  rm -rf "$server_dir"
+  cp -a "$template_dir" "$server_dir"
+}
 drop_data() {
   [ -n "$server_dir" ] && rm -rf "$server_dir"
+  [ -n "$template_dir" ] && rm -rf "$template_dir"
   server_dir=""
+  template_dir=""
 }
 trap 'stop_server; drop_data' EXIT
 trap 'exit 130' INT TERM
@@ -250,6 +262,8 @@ for s in "${server_list[@]}"; do
       "$LOADGEN_BIN" --server "127.0.0.1:$port" --register-only "$accounts_n" --setup-parallel 4 \
         --accounts "$out/parlor-accounts.txt" || failures=$((failures + 1))
       stop_server
+      template_dir="$server_dir.template"
+      cp -a "$server_dir" "$template_dir"
     else
       failures=$((failures + 1))
     fi
@@ -257,6 +271,7 @@ for s in "${server_list[@]}"; do
   for sc in "${scenario_list[@]}"; do
     log "$s: $sc"
     # a fresh server per scenario, so memory and CPU figures are its own
+    [ "$s" = parlor ] && fresh_data
     if ! start_server "$s" "$sc"; then failures=$((failures + 1)); continue; fi
     if [ "$sc" = idle ]; then run_idle "$s"; else run_scenario "$s" "$sc"; fi
     rc=$?
