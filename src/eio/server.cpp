@@ -10,6 +10,7 @@
 #include <mutex>
 #include <random>
 #include <unordered_map>
+#include <utility>
 
 namespace parlor::eio {
 namespace asio = boost::asio;
@@ -35,6 +36,16 @@ struct Shared {
   net::Counter* bytes_out;
   net::Counter* slow_consumers;
   net::Counter* errors;
+
+  // WebSocket sessions with frames to send at the end of this turn of their
+  // thread's loop, one list per I/O thread, touched only on that thread: one
+  // posted handler flushes them all instead of one post per session.
+  struct FlushList {
+    std::vector<std::shared_ptr<Session>> sessions;
+    std::vector<std::shared_ptr<Session>> spare;  // keeps its capacity between turns
+    bool posted = false;
+  };
+  std::vector<FlushList> flush_lists;  // by I/O thread index
 
   net::Gauge& gauge(Transport t) {
     return t == Transport::polling ? *open_polling : *open_websocket;
@@ -219,10 +230,31 @@ void Session::flush() {
   // Everything queued during this turn of the loop leaves in one write.
   if (flush_posted_ || !ws_ || ws_->writing) return;
   flush_posted_ = true;
+  if (thread_index_ < shared_->flush_lists.size()) {
+    auto& list = shared_->flush_lists[thread_index_];
+    list.sessions.push_back(shared_from_this());
+    if (!std::exchange(list.posted, true)) {
+      asio::post(ex_, [shared = shared_, i = thread_index_] { flush_listed(*shared, i); });
+    }
+    return;
+  }
   asio::post(ex_, [self = shared_from_this()] {
     self->flush_posted_ = false;
     self->flush_ws(self->ws_);
   });
+}
+
+void Session::flush_listed(Shared& shared, std::size_t thread_index) {
+  auto& list = shared.flush_lists[thread_index];
+  auto batch = std::move(list.sessions);
+  list.sessions = std::move(list.spare);
+  list.posted = false;
+  for (auto& s : batch) {
+    s->flush_posted_ = false;
+    s->flush_ws(s->ws_);
+  }
+  batch.clear();
+  list.spare = std::move(batch);
 }
 
 void Session::count_out(std::size_t packets, std::size_t bytes) {
@@ -637,6 +669,7 @@ Server::Server(net::IoPool& pool, net::Metrics& m, Options options)
     : shared_(std::make_shared<Shared>()) {
   shared_->options = options;
   shared_->pool = &pool;
+  shared_->flush_lists.resize(pool.size());
   shared_->open_polling =
       &m.gauge("parlor_eio_open_connections", "Open Engine.IO sessions", "transport=\"polling\"");
   shared_->open_websocket =
