@@ -99,7 +99,8 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
       ->envname("PARLOR_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
-  app.add_option("--io-threads", c.io_threads, "I/O threads (0 = one per core but one, at least one)")
+  app.add_option("--io-threads", c.io_threads,
+                 "I/O threads (0 = one per core but one, at least one)")
       ->envname("PARLOR_IO_THREADS")
       ->capture_default_str();
   app.add_option("--ping-interval-ms", c.ping_interval_ms, "Engine.IO ping interval")
