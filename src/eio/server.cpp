@@ -238,10 +238,12 @@ void Session::flush() {
     }
     return;
   }
-  asio::post(ex_, [self = shared_from_this()] {
-    self->flush_posted_ = false;
-    self->flush_ws(self->ws_);
-  });
+  asio::post(ex_, [self = shared_from_this()] { self->flush_posted(); });
+}
+
+void Session::flush_posted() {
+  flush_posted_ = false;
+  flush_ws(ws_);
 }
 
 void Session::flush_listed(Shared& shared, std::size_t thread_index) {
@@ -249,10 +251,7 @@ void Session::flush_listed(Shared& shared, std::size_t thread_index) {
   auto batch = std::move(list.sessions);
   list.sessions = std::move(list.spare);
   list.posted = false;
-  for (auto& s : batch) {
-    s->flush_posted_ = false;
-    s->flush_ws(s->ws_);
-  }
+  for (auto& s : batch) s->flush_posted();
   batch.clear();
   list.spare = std::move(batch);
 }

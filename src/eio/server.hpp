@@ -108,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool heartbeat_overdue();
   void handle_packet(Packet&& p);
   void flush();
+  void flush_posted();  // the flush that flush() scheduled
   // Flushes every session listed on this I/O thread (see Shared::FlushList).
   static void flush_listed(Shared& shared, std::size_t thread_index);
   void flush_poll();

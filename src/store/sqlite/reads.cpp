@@ -1,7 +1,9 @@
 // Message reads (single messages, history pages, threads, pins, the change
 // stream) and the unread and mention counts.
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <tuple>
 
 #include "store/sqlite/connection.hpp"
 
@@ -195,18 +197,13 @@ std::vector<MessageRecord> SqliteConnection::messages_changed_after(Id room_id,
   auto a = scan(unchanged);
   auto b = scan(changed);
   std::vector<MessageRecord> out;
-  out.reserve(std::min<std::size_t>(a.size() + b.size(), static_cast<std::size_t>(wanted)));
-  auto before = [](const MessageRecord& x, const MessageRecord& y) {
-    return x.rev != y.rev ? x.rev < y.rev : x.seq < y.seq;
-  };
-  std::size_t i = 0, j = 0;
-  while (out.size() < static_cast<std::size_t>(wanted) && (i < a.size() || j < b.size())) {
-    if (j == b.size() || (i < a.size() && before(a[i], b[j]))) {
-      out.push_back(std::move(a[i++]));
-    } else {
-      out.push_back(std::move(b[j++]));
-    }
-  }
+  out.reserve(a.size() + b.size());
+  std::merge(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()),
+             std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()),
+             std::back_inserter(out), [](const MessageRecord& x, const MessageRecord& y) {
+               return std::tie(x.rev, x.seq) < std::tie(y.rev, y.seq);
+             });
+  if (out.size() > static_cast<std::size_t>(wanted)) out.resize(wanted);
   return out;
 }
 
