@@ -121,6 +121,9 @@ TEST(Validation, AccountFields) {
 TEST(Json, TimesAreIsoUtcWithMilliseconds) {
   EXPECT_EQ(iso_time(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(iso_time(1795343400123), "2026-11-22T10:30:00.123Z");
+  EXPECT_EQ(iso_time(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(iso_time(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(iso_time(253402300800000), "10000-01-01T00:00:00.000Z");
   EXPECT_TRUE(iso_time_or_null(0).is_null());
 }
 
