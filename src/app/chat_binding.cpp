@@ -49,7 +49,7 @@ void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Names
     ns.on(std::string(name), [&service, event = std::string(name)](sio::SocketHandle socket,
                                                                    json::array args, sio::Ack ack) {
       json::value payload = args.empty() ? json::value() : std::move(args[0]);
-      service.event(socket.id(), event, payload, [ack](json::object result) {
+      service.event(socket.id(), event, std::move(payload), [ack](json::object result) {
         json::array out;
         out.emplace_back(std::move(result));
         ack(std::move(out));
@@ -60,7 +60,7 @@ void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Names
   ns.on_any(
       [&service](sio::SocketHandle socket, std::string event, json::array args, sio::Ack ack) {
         json::value payload = args.empty() ? json::value() : std::move(args[0]);
-        service.event(socket.id(), event, payload, [ack](json::object result) {
+        service.event(socket.id(), event, std::move(payload), [ack](json::object result) {
           json::array out;
           out.emplace_back(std::move(result));
           ack(std::move(out));

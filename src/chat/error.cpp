@@ -67,7 +67,8 @@ boost::json::object error_ack(const Error& e) {
 }
 
 boost::json::object ok_ack(boost::json::object fields) {
-  boost::json::object o;
+  boost::json::object o(fields.storage());
+  o.reserve(fields.size() + 1);
   o["ok"] = true;
   for (auto& kv : fields) o[kv.key()] = std::move(kv.value());
   return o;

@@ -19,12 +19,12 @@ void send_message(Domain& d, const Session& s, const json::value& payload, AckRe
   if (!cmid) return reply(error_ack(cmid.error()));
   auto parent = opt_id(*p, "parent_id");
   if (!parent) return reply(error_ack(parent.error()));
-  if (const auto* att = p->if_contains("attachment_ids"); att && !att->is_null()) {
+  if (const auto* att = p->get().if_contains("attachment_ids"); att && !att->is_null()) {
     if (!att->is_array()) return reply(error_ack(invalid("attachment_ids", "must be an array")));
     if (!att->get_array().empty())
       return reply(error_ack(invalid("attachment_ids", "uploads are not supported yet")));
   }
-  if (const auto* m = p->if_contains("mentions"); m && !m->is_null() && !m->is_array())
+  if (const auto* m = p->get().if_contains("mentions"); m && !m->is_null() && !m->is_array())
     return reply(error_ack(invalid("mentions", "must be an array")));
   auto content = message_content(*p, "content", d.config().max_message_chars);
   if (!content) return reply(error_ack(content.error()));

@@ -40,7 +40,7 @@ void register_user(Domain& d, RestRequest req, RestReply reply) {
   auto email = req_text(*body, "email", {1, 254, true});
   if (!email) return reply(Domain::error_response(email.error()));
   if (auto e = check_email(*email)) return reply(Domain::error_response(*e));
-  const auto* pw = body->if_contains("password");
+  const auto* pw = body->get().if_contains("password");
   if (!pw || !pw->is_string())
     return reply(Domain::error_response(invalid("password", "must be a string")));
   std::string password(pw->get_string());
@@ -99,7 +99,7 @@ void login(Domain& d, RestRequest req, RestReply reply) {
   if (!*email && !*username)
     return reply(Domain::error_response(invalid("email", "email or username is required")));
   const std::string ident = to_lower_ascii(*email ? **email : **username);
-  const auto* pw = body->if_contains("password");
+  const auto* pw = body->get().if_contains("password");
   if (!pw || !pw->is_string())
     return reply(Domain::error_response(invalid("password", "must be a string")));
   std::string password(pw->get_string());

@@ -48,10 +48,10 @@ void Service::connect(const ConnId& conn, const boost::json::value& auth, const 
   d.post([&d, conn, auth, reply = std::move(reply)] { d.connect(conn, auth, reply); });
 }
 
-void Service::event(const ConnId& conn, const std::string& name, const boost::json::value& payload,
+void Service::event(const ConnId& conn, const std::string& name, boost::json::value payload,
                     AckReply reply) {
   Domain& d = impl_->domain;
-  d.post([&d, conn, name, payload, reply = std::move(reply)] {
+  d.post([&d, conn, name, payload = std::move(payload), reply = std::move(reply)] {
     const Session* s = d.session(conn);
     if (!s) return reply(error_ack({Code::unauthorized, "not connected", 0}));
     const auto* handler = d.event_handler(name);

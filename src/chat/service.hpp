@@ -88,7 +88,7 @@ class Service {
                ConnectReply reply);
   // `payload` is the event's first argument (null if none). `reply` is
   // always called; the app drops the result if the client asked for no ack.
-  void event(const ConnId& conn, const std::string& name, const boost::json::value& payload,
+  void event(const ConnId& conn, const std::string& name, boost::json::value payload,
              AckReply reply);
   // The connection is gone (closed, or missed its heartbeat).
   void disconnected(const ConnId& conn);

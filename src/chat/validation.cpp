@@ -37,9 +37,10 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
-Result<json::object> as_object(const json::value& v, bool allow_null) {
-  if (v.is_object()) return v.get_object();
-  if (allow_null && v.is_null()) return json::object{};
+Result<ObjectRef> as_object(const json::value& v, bool allow_null) {
+  static const json::object empty;
+  if (v.is_object()) return ObjectRef(v.get_object());
+  if (allow_null && v.is_null()) return ObjectRef(empty);
   return invalid("payload", "must be an object");
 }
 

@@ -24,9 +24,20 @@ struct TextRule {
   bool trim = false;  // strip surrounding ASCII whitespace before checking
 };
 
+// A payload's object, not copied: valid while the payload lives.
+class ObjectRef {
+ public:
+  explicit ObjectRef(const boost::json::object& o) : o_(&o) {}
+  operator const boost::json::object&() const { return *o_; }
+  const boost::json::object& get() const { return *o_; }
+
+ private:
+  const boost::json::object* o_;
+};
+
 // The payload itself must be an object (null counts as an empty object when
 // `allow_null`).
-Result<boost::json::object> as_object(const boost::json::value& v, bool allow_null = false);
+Result<ObjectRef> as_object(const boost::json::value& v, bool allow_null = false);
 
 std::optional<store::Id> parse_id(std::string_view text);
 std::optional<store::Id> parse_id(const boost::json::value& v);
