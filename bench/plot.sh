@@ -20,7 +20,7 @@ for f in "$dir"/*-stepup.json; do
     for (const p of d.phases || [])
       console.log(p.deliveries_per_s, p.delivery_latency_us.p99 / 1000, p.delivery_latency_us.p50 / 1000,
                   p.server.cpu_us_per_delivery);
-  ' "$f" >"$tmp/$s.dat"
+  ' "$f" | sort -g >"$tmp/$s.dat"
   servers+=("$s")
 done
 [ ${#servers[@]} -gt 0 ] || { echo "plot.sh: no *-stepup.json in $dir" >&2; exit 1; }

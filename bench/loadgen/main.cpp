@@ -68,6 +68,7 @@ struct Args {
   std::size_t content_bytes = 64;
   double step_factor = 1.5;
   unsigned max_steps = 12;
+  unsigned refine_steps = 2;
   double p99_limit_ms = 50;
   std::uint32_t storm_clients = 0;
   std::string accounts;
@@ -102,6 +103,9 @@ int main(int argc, char** argv) {
   app.add_option("--content-bytes", a.content_bytes, "message content size");
   app.add_option("--step-factor", a.step_factor, "stepup: rate multiplier per step");
   app.add_option("--max-steps", a.max_steps, "stepup: at most this many steps");
+  app.add_option("--refine-steps", a.refine_steps,
+                 "stepup: after the first failing step, this many more between it and the last "
+                 "passing one (geometric midpoints)");
   app.add_option("--p99-limit-ms", a.p99_limit_ms, "stepup: a step passes under this p99 delivery");
   app.add_option("--storm-clients", a.storm_clients,
                  "storm: sockets to drop (0: every non-sender)");
@@ -259,24 +263,41 @@ int main(int argc, char** argv) {
   json::array phases;
   print_phase_header(std::cout);
   if (a.scenario == "stepup") {
-    double rate = a.rate;
-    double best_rate = 0, best_deliveries = 0;
-    for (unsigned step = 0; step < a.max_steps; ++step) {
+    double best_rate = 0, best_deliveries = 0, failed_rate = 0;
+    unsigned step = 0;
+    // One step at `rate`: prints and records it; true if it passed.
+    auto run_step = [&](double rate, bool refining) {
       auto p = fleet.run_phase(rate, a.duration, a.drain);
-      print_phase_row(std::cout, "step " + std::to_string(step + 1), p);
+      print_phase_row(std::cout, "step " + std::to_string(++step), p);
       auto j = to_json(p);
       bool pass = !has_errors(p) &&
                   static_cast<double>(p.delivery_us.percentile(0.99)) < a.p99_limit_ms * 1000 &&
                   p.c.send_skipped == 0 && p.elapsed_s < a.duration + 1.0;
       j["passed"] = pass;
+      j["refining"] = refining;
       phases.push_back(std::move(j));
       // losses past saturation are the measurement; at the first step they are a bug
-      if (step == 0 && has_errors(p)) failed = true;
+      if (step == 1 && has_errors(p)) failed = true;
       if (p.c.duplicates) failed = true;
-      if (!pass) break;
-      best_rate = rate;
-      best_deliveries = deliveries_per_s(p);
-      rate *= a.step_factor;
+      if (pass && rate > best_rate) {
+        best_rate = rate;
+        best_deliveries = deliveries_per_s(p);
+      }
+      return pass;
+    };
+    for (double rate = a.rate; step < a.max_steps; rate *= a.step_factor) {
+      if (!run_step(rate, false)) {
+        failed_rate = rate;
+        break;
+      }
+    }
+    // The factor between steps is coarse (x1.5 may hide a third of the
+    // maximum): narrow the bracket [last pass, first failure] by bisection
+    // on a log scale. A failing step leaves a backlog: let it drain first.
+    for (unsigned r = 0; failed_rate > 0 && best_rate > 0 && r < a.refine_steps; ++r) {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      double mid = std::sqrt(best_rate * failed_rate);
+      if (!run_step(mid, true)) failed_rate = mid;
     }
     doc["max_sustained"] = {{"msgs_per_s", best_rate}, {"deliveries_per_s", best_deliveries}};
     std::cout << "max sustained: " << best_rate << " msgs/s, " << best_deliveries
