@@ -69,7 +69,7 @@ else
     [storm]="--rooms 100 --room-size 10 --tabs 11 --rate 200 --duration 20 --storm-clients 10000"
   )
 fi
-loadgen_threads=2
+loadgen_threads="${BENCH_LOADGEN_THREADS:-1}"
 
 # ---- helpers ----
 log() { echo "== $*" >&2; }
