@@ -23,8 +23,13 @@ void Checkpointer::watch(Db& db) {
   sqlite3_wal_hook(db.handle(), &Checkpointer::on_commit, this);
 }
 
-int Checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
+int Checkpointer::on_commit(void* self, sqlite3* db, const char*, int pages) {
   auto* c = static_cast<Checkpointer*>(self);
+  if (c->catch_up_.exchange(false)) {
+    // Copies what was committed since the background checkpoint (BUSY if
+    // another checkpoint runs: that one sets catch_up_ again when it ends).
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
   {
     std::lock_guard lock(c->mutex_);
     // The WAL only restarts from its first frame once a checkpoint has
@@ -55,6 +60,7 @@ void Checkpointer::run() {
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       spdlog::warn("store: WAL checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
     }
+    if (rc == SQLITE_OK) catch_up_.store(true);
   }
 }
 

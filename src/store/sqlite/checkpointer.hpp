@@ -5,7 +5,18 @@
 // commits (sqlite3_wal_hook, which also turns the automatic checkpoint off),
 // and this thread runs PASSIVE checkpoints on its own connection: they never
 // block writers or readers.
+//
+// A WAL only starts again from its first frame when a write transaction
+// begins with every frame already checkpointed. A writer that commits
+// without pause always begins while the background checkpoint is still
+// behind, so the WAL would grow without end (gigabytes in a long run, every
+// frame appended past the end of the file). So after each background
+// checkpoint, the next commit finishes the job on the committing connection
+// itself: a PASSIVE checkpoint of the few frames written meanwhile, after
+// which its next transaction restarts the WAL.
 #pragma once
+
+#include <atomic>
 
 #include <condition_variable>
 #include <memory>
@@ -39,6 +50,7 @@ class Checkpointer {
   bool wanted_ = false;
   int last_request_ = 0;  // WAL size (pages) when a checkpoint was last asked for
   bool stopping_ = false;
+  std::atomic<bool> catch_up_{false};  // a background checkpoint ended: finish it after a commit
   std::thread thread_;
 };
 
