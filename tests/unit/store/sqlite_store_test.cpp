@@ -139,6 +139,15 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
             std::string::npos);
 }
 
+// A user whose row fills most of a page: one commit, about one WAL page.
+UserRecord page_sized_user(int i, std::size_t name_bytes) {
+  UserRecord u;
+  u.username = "user" + std::to_string(i);
+  u.email = u.username + "@example.com";
+  u.display_name = std::string(name_bytes, 'x');
+  return u;
+}
+
 TEST_F(SqliteStoreTest, CheckpointsTheWalInTheBackground) {
   auto store = open_sqlite_store(path(), SqliteOptions{.checkpoint_pages = 16});
   auto c = store->connect();
@@ -147,13 +156,7 @@ TEST_F(SqliteStoreTest, CheckpointsTheWalInTheBackground) {
   // automatic checkpoint (which would only start at 1000 pages anyway); a
   // commit here only finishes a checkpoint the background thread started,
   // so only the checkpointer can start growing the file.
-  for (int i = 0; i < 100; ++i) {
-    UserRecord u;
-    u.username = "user" + std::to_string(i);
-    u.email = u.username + "@example.com";
-    u.display_name = std::string(4000, 'x');
-    c->create_user(u);
-  }
+  for (int i = 0; i < 100; ++i) c->create_user(page_sized_user(i, 4000));
   // Waits for the checkpointer; the bound only turns a hang into a failure.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::filesystem::file_size(path()) < empty_size + 50 * 4096) {
@@ -172,11 +175,7 @@ TEST_F(SqliteStoreTest, TheWalRestartsUnderContinuousWrites) {
   const std::string wal = path() + "-wal";
   std::uintmax_t largest = 0;
   for (int i = 0; i < 1000; ++i) {
-    UserRecord u;
-    u.username = "user" + std::to_string(i);
-    u.email = u.username + "@example.com";
-    u.display_name = std::string(3000, 'x');
-    c->create_user(u);
+    c->create_user(page_sized_user(i, 3000));
     largest = std::max(largest, std::filesystem::file_size(wal));
   }
   EXPECT_LT(largest, 4u * 1024 * 1024) << "the WAL kept growing";
