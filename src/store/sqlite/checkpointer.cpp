@@ -28,7 +28,10 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char*, int pages) {
   if (c->catch_up_.exchange(false)) {
     // Copies what was committed since the background checkpoint (BUSY if
     // another checkpoint runs: that one sets catch_up_ again when it ends).
-    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("store: WAL checkpoint after a commit failed: {}", sqlite3_errmsg(db));
+    }
   }
   {
     std::lock_guard lock(c->mutex_);
