@@ -17,7 +17,6 @@
 #pragma once
 
 #include <atomic>
-
 #include <condition_variable>
 #include <memory>
 #include <mutex>

@@ -139,7 +139,8 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
             std::string::npos);
 }
 
-// A user whose row fills most of a page: one commit, about one WAL page.
+// A user whose row fills most of a page (a few WAL pages per commit, with
+// its index entries).
 UserRecord page_sized_user(int i, std::size_t name_bytes) {
   UserRecord u;
   u.username = "user" + std::to_string(i);
