@@ -8,6 +8,11 @@ find_package(CLI11 REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(JWT REQUIRED IMPORTED_TARGET libjwt)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# The server's allocator (docs/ARCHITECTURE.md says why). The sanitizers
+# bring their own malloc, so those builds keep glibc's.
+if(NOT PARLOR_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()
 if(PARLOR_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)
