@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite/wal_write_buffer.hpp"
 #include "store/store.hpp"
 
 namespace parlor::store::sqlite {
@@ -82,7 +83,10 @@ void configure_library() {
 Db::Db(const std::string& path, const OpenOptions& options) {
   configure_library();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  // Gathering WAL writes until the commit's sync is safe only when every
+  // commit syncs (wal_write_buffer.hpp).
+  const char* vfs = options.synchronous_full ? wal_write_buffer_vfs() : nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw Error("sqlite: cannot open " + path + ": " + message);
