@@ -274,6 +274,23 @@ describe('history', () => {
     expect(tl.byId[tl.order[0]].seq).toBe(9901);
     expect(tl.hasOlder).toBe(true);
   });
+
+  it('loads the next older page when asked again while one is on its way', async () => {
+    const t = new FakeTransport();
+    const all = Array.from({ length: 1000 }, (_, i) => msg('r', i + 1));
+    const rest = fakeRest([room('r', { rev: 1000 })], { r: all });
+    const store: ChatStore = createChatStore({ transport: t, rest });
+    store.getState().start('tok', me);
+    await store.getState().openRoom('r');
+    const first = store.getState().loadOlder('r');
+    void store.getState().loadOlder('r'); // a page is loading: asks for the next one after it
+    await first;
+    expect(rest.historyCalls).toBe(3);
+    const tl = store.getState().timelines.r;
+    expect(tl.order).toHaveLength(150);
+    expect(tl.byId[tl.order[0]].seq).toBe(851);
+    expect(store.getState().loadingOlder.r).toBe(false);
+  });
 });
 
 describe('typing', () => {

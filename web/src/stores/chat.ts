@@ -122,6 +122,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
   let unsubs: (() => void)[] = [];
   const syncInFlight = new Set<string>();
   const syncAgain = new Set<string>();
+  const olderWanted = new Set<string>();
   const lastTypingSent: Record<string, number> = {};
   const readTimers: Record<string, ReturnType<typeof setTimeout>> = {};
   let idleReported = false;
@@ -459,16 +460,25 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       async loadOlder(roomId) {
         const t = get().timelines[roomId];
-        if (!t || !t.hasOlder || get().loadingOlder[roomId] || !t.order.length) return;
+        if (!t || !t.hasOlder || !t.order.length) return;
+        if (get().loadingOlder[roomId]) {
+          // The reader reached the top again while a page was on its way:
+          // they want the page after it too, and may not scroll again.
+          olderWanted.add(roomId);
+          return;
+        }
         set((s) => ({ loadingOlder: { ...s.loadingOlder, [roomId]: true } }));
+        let loaded = false;
         try {
           const page = await rest.history(roomId, { limit: 50, before: t.order[0] });
           putTl(roomId, mergePage(tl(roomId), page.messages, { older: true, hasMore: page.has_more }));
+          loaded = true;
         } catch (e) {
           set({ lastError: (e as Error).message });
         } finally {
           set((s) => ({ loadingOlder: { ...s.loadingOlder, [roomId]: false } }));
         }
+        if (olderWanted.delete(roomId) && loaded) await get().loadOlder(roomId);
       },
 
       async refreshRooms() {
