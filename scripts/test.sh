@@ -101,7 +101,9 @@ step_e2e() {
 step_bench() {
   note "benchmark smoke (seconds per scenario; no timing assertions)"
   [ -x bench/run.sh ] || { echo "no bench/run.sh"; count 0 1 bench-smoke; return; }
-  check bench-smoke env PARLOR_BIN="$root/build/release/src/app/parlor" bench/run.sh --smoke
+  # --allocs: the smoke also runs Parlor under the allocation counter, which
+  # must keep working with the allocator Parlor links.
+  check bench-smoke env PARLOR_BIN="$root/build/release/src/app/parlor" bench/run.sh --smoke --allocs
 }
 
 step_asan() {
