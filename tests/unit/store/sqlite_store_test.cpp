@@ -11,38 +11,11 @@
 #include <thread>
 
 #include "backends.hpp"
+#include "raw_sqlite.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parlor::store::test {
 namespace {
-
-// A raw sqlite3 handle on the test database, to look behind the interface.
-class Raw {
- public:
-  explicit Raw(const std::string& path) {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("open");
-  }
-  ~Raw() { sqlite3_close(db_); }
-  std::string text(const std::string& sql) {
-    std::string out;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(sqlite3_errmsg(db_));
-    }
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-        const unsigned char* t = sqlite3_column_text(stmt, i);
-        if (!out.empty()) out += '|';
-        out += t ? reinterpret_cast<const char*>(t) : "NULL";
-      }
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class SqliteStoreTest : public ::testing::Test {
  protected:

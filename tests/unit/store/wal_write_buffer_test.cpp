@@ -8,6 +8,7 @@
 #include <string>
 
 #include "backends.hpp"
+#include "raw_sqlite.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/wal_write_buffer.hpp"
 
@@ -16,37 +17,6 @@ namespace {
 
 using sqlite::Db;
 using sqlite::OpenOptions;
-
-// A connection through SQLite's default VFS, which knows nothing of the
-// writer's buffer: it sees only what reached the files.
-class Plain {
- public:
-  explicit Plain(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-      throw std::runtime_error("open");
-    }
-  }
-  ~Plain() { sqlite3_close(db_); }
-  std::string text(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(sqlite3_errmsg(db_));
-    }
-    std::string out;
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(stmt, 0);
-      out = t ? reinterpret_cast<const char*>(t) : "NULL";
-    } else if (rc != SQLITE_DONE) {
-      out = std::string("error: ") + sqlite3_errmsg(db_);
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class WalWriteBufferTest : public ::testing::Test {
  protected:
@@ -85,7 +55,7 @@ TEST_F(WalWriteBufferTest, ACommitIsInTheWalFileWhenItReturns) {
     // 20 rows of 1 KB fill at least 4 pages of 4 KiB per commit, each a
     // 24-byte frame header and the page.
     EXPECT_GE(std::filesystem::file_size(wal), 32u + commit * 4u * (24 + 4096));
-    Plain reader(path());
+    Raw reader(path());
     EXPECT_EQ(reader.text("SELECT count(*) FROM t"), std::to_string(commit * 20));
   }
 }
@@ -99,7 +69,7 @@ TEST_F(WalWriteBufferTest, ATransactionLargerThanTheBufferCommitsWhole) {
   insert(*db, 3000, 1000);
   db->exec("UPDATE t SET body = body || 'y' WHERE id % 7 = 0");
   db->exec("COMMIT");
-  Plain reader(path());
+  Raw reader(path());
   EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "3000");
   EXPECT_EQ(reader.text("SELECT sum(length(body)) FROM t"), std::to_string(3000 * 1000 + 428));
@@ -117,7 +87,7 @@ TEST_F(WalWriteBufferTest, ALargeRollbackLeavesTheLastCommit) {
   db->exec("BEGIN IMMEDIATE");
   insert(*db, 10, 1000);
   db->exec("COMMIT");
-  Plain reader(path());
+  Raw reader(path());
   EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "110");
 }
@@ -134,7 +104,7 @@ TEST_F(WalWriteBufferTest, TheWalRestartsFromItsStartAfterACheckpoint) {
   db->exec("BEGIN IMMEDIATE");
   insert(*db, 5, 1000);
   db->exec("COMMIT");
-  Plain reader(path());
+  Raw reader(path());
   EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "605");
 }
@@ -151,7 +121,7 @@ TEST_F(WalWriteBufferTest, ACopyOfTheFilesTakenAfterACommitHoldsIt) {
   const auto copy = dir_.path() / "copy.db";
   std::filesystem::copy_file(path(), copy);
   std::filesystem::copy_file(path() + "-wal", copy.string() + "-wal");
-  Plain reader(copy.string());
+  Raw reader(copy.string());
   EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "300");
 }
