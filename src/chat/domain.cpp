@@ -66,9 +66,9 @@ void Domain::start() {
   if (!secret) throw std::runtime_error("jwt secret: " + error);
   signer_.emplace(std::move(*secret), config_.token_ttl_s);
 
-  std::promise<std::vector<std::string>> loaded;
+  std::promise<std::vector<store::RevokedToken>> loaded;
   auto fut = loaded.get_future();
-  auto result = std::make_shared<std::vector<std::string>>();
+  auto result = std::make_shared<std::vector<store::RevokedToken>>();
   const store::TimeMs now = clock_();
   bool queued = executor_.submit_read(
       [result, now](store::Connection& c) { *result = c.revoked_tokens_not_expired(now); },
@@ -83,7 +83,7 @@ void Domain::start() {
   // Nothing else runs on the strand before start() returns, but keep the rule.
   std::promise<void> stored;
   post([this, &tokens, &stored] {
-    revoked_.insert(tokens.begin(), tokens.end());
+    for (const auto& t : tokens) revoked_.add(t.jti, t.expires_at);
     stored.set_value();
   });
   stored.get_future().get();
@@ -221,7 +221,10 @@ std::optional<std::string> Domain::issue_token(store::Id user_id, auth::TokenCla
 }
 
 void Domain::revoke(const auth::TokenClaims& claims) {
-  revoked_.insert(claims.jti);
+  // Only logouts add revocations, so forgetting the expired ones here keeps
+  // the set bounded (the logout's write job does the same in the store).
+  revoked_.forget_expired(clock_());
+  revoked_.add(claims.jti, claims.expires_at);
   auto it = conns_by_jti_.find(claims.jti);
   if (it == conns_by_jti_.end()) return;
   for (const auto& conn : it->second) outbox_.disconnect(conn);

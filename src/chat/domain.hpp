@@ -27,6 +27,7 @@
 
 #include "chat/auth/passwords.hpp"
 #include "chat/auth/rate_limiter.hpp"
+#include "chat/auth/revocations.hpp"
 #include "chat/auth/tokens.hpp"
 #include "chat/error.hpp"
 #include "chat/presence/hub.hpp"
@@ -98,6 +99,7 @@ class Domain {
   std::optional<auth::TokenClaims> authenticate(const std::string& token) const;
   std::optional<std::string> issue_token(store::Id user_id, auth::TokenClaims* claims = nullptr);
   void revoke(const auth::TokenClaims& claims);  // memory + disconnects; after the store commit
+  std::size_t revocations_held() const { return revoked_.size(); }  // strand
   auth::HashCost hash_cost() const;
 
   // ---- sessions (strand)
@@ -157,7 +159,7 @@ class Domain {
   std::atomic<bool> stopped_{false};
 
   std::optional<auth::TokenSigner> signer_;
-  std::unordered_set<std::string> revoked_;
+  auth::Revocations revoked_;
 
   std::unordered_map<ConnId, Session> sessions_;
   std::unordered_map<std::string, std::set<ConnId>> conns_by_jti_;

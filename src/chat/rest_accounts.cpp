@@ -156,6 +156,7 @@ void register_account_routes(Domain& d) {
     d.write(
         [&d, claims](store::Connection& c) {
           c.revoke_token(claims.jti, claims.expires_at);
+          c.forget_expired_revocations(d.now());
           Outcome o;
           o.body["ok"] = true;
           o.after.push_back([&d, claims] { d.revoke(claims); });

@@ -90,6 +90,12 @@ struct EditRecord {
 
 // Which page of a room's history to read. At most one of before/after/around
 // is set; none means the newest page.
+struct RevokedToken {
+  std::string jti;
+  TimeMs expires_at = 0;
+  bool operator==(const RevokedToken&) const = default;
+};
+
 struct HistoryQuery {
   Id room_id = 0;
   int limit = 50;

@@ -53,7 +53,10 @@ class Connection {
   // ---- revoked login tokens (by their jti), kept until they expire
   virtual void revoke_token(const std::string& jti, TimeMs expires_at) = 0;
   virtual bool is_token_revoked(const std::string& jti) = 0;
-  virtual std::vector<std::string> revoked_tokens_not_expired(TimeMs now) = 0;
+  // Soonest expiry first.
+  virtual std::vector<RevokedToken> revoked_tokens_not_expired(TimeMs now) = 0;
+  // Deletes the revocations of tokens expired at `now`; returns how many.
+  virtual std::size_t forget_expired_revocations(TimeMs now) = 0;
 
   // ---- rooms
   virtual Id create_room(const RoomRecord& r) = 0;  // rev, last_seq, member_count start at 0

@@ -34,7 +34,8 @@ class SqliteConnection final : public Connection {
 
   void revoke_token(const std::string& jti, TimeMs expires_at) override;
   bool is_token_revoked(const std::string& jti) override;
-  std::vector<std::string> revoked_tokens_not_expired(TimeMs now) override;
+  std::vector<RevokedToken> revoked_tokens_not_expired(TimeMs now) override;
+  std::size_t forget_expired_revocations(TimeMs now) override;
 
   Id create_room(const RoomRecord& r) override;
   std::optional<RoomRecord> room_by_id(Id id) override;

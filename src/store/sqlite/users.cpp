@@ -138,14 +138,20 @@ bool SqliteConnection::is_token_revoked(const std::string& jti) {
   return q.step();
 }
 
-std::vector<std::string> SqliteConnection::revoked_tokens_not_expired(TimeMs now) {
+std::vector<RevokedToken> SqliteConnection::revoked_tokens_not_expired(TimeMs now) {
   static constexpr char sql[] =
-      "SELECT jti FROM revoked_tokens WHERE expires_at > ? ORDER BY expires_at, jti";
+      "SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ? ORDER BY expires_at, jti";
   auto q = db_.query(sql);
   q.bind(1, now);
-  std::vector<std::string> out;
-  while (q.step()) out.push_back(q.text(0));
+  std::vector<RevokedToken> out;
+  while (q.step()) out.push_back({q.text(0), q.int64(1)});
   return out;
+}
+
+std::size_t SqliteConnection::forget_expired_revocations(TimeMs now) {
+  static constexpr char sql[] = "DELETE FROM revoked_tokens WHERE expires_at <= ?";
+  db_.query(sql).bind(1, now).run();
+  return static_cast<std::size_t>(db_.changes());
 }
 
 }  // namespace parlor::store::sqlite

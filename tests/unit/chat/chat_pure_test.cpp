@@ -9,6 +9,7 @@
 #include "chat/access.hpp"
 #include "chat/auth/passwords.hpp"
 #include "chat/auth/rate_limiter.hpp"
+#include "chat/auth/revocations.hpp"
 #include "chat/auth/tokens.hpp"
 #include "chat/error.hpp"
 #include "chat/json.hpp"
@@ -295,6 +296,31 @@ store::MemberRecord member(store::Id user, store::Role role) {
   m.user_id = user;
   m.role = role;
   return m;
+}
+
+TEST(Revocations, ForgetsEachTokenOnceItHasExpired) {
+  auth::Revocations r;
+  r.add("a", 1000);
+  r.add("b", 3000);
+  r.add("c", 2000);
+  r.add("a", 4000);  // a later expiry for the same token wins
+  r.add("c", 1500);  // an earlier one changes nothing
+  EXPECT_EQ(r.size(), 3u);
+  r.forget_expired(1999);
+  EXPECT_EQ(r.size(), 3u);
+  r.forget_expired(2000);
+  EXPECT_FALSE(r.contains("c"));
+  EXPECT_TRUE(r.contains("a"));
+  EXPECT_TRUE(r.contains("b"));
+  r.forget_expired(3000);
+  EXPECT_FALSE(r.contains("b"));
+  EXPECT_TRUE(r.contains("a"));
+  r.forget_expired(4000);
+  EXPECT_EQ(r.size(), 0u);
+  r.add("a", 5000);  // revoked again after being forgotten
+  EXPECT_TRUE(r.contains("a"));
+  r.forget_expired(4999);
+  EXPECT_TRUE(r.contains("a"));
 }
 
 TEST(Access, RoomRules) {

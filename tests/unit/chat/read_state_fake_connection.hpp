@@ -102,7 +102,8 @@ class FakeReadConnection : public store::Connection {
   void set_last_seen(store::Id, store::TimeMs) override { no(); }
   void revoke_token(const std::string&, store::TimeMs) override { no(); }
   bool is_token_revoked(const std::string&) override { no(); }
-  std::vector<std::string> revoked_tokens_not_expired(store::TimeMs) override { no(); }
+  std::vector<store::RevokedToken> revoked_tokens_not_expired(store::TimeMs) override { no(); }
+  std::size_t forget_expired_revocations(store::TimeMs) override { no(); }
   store::Id create_room(const store::RoomRecord&) override { no(); }
   std::optional<store::RoomRecord> dm_by_key(const std::string&) override { no(); }
   void update_room(const store::RoomRecord&) override { no(); }

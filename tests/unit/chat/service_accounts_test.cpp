@@ -1,6 +1,7 @@
 // Service: register, login, tokens, logout and revocation, connect, profile.
 #include <gtest/gtest.h>
 
+#include "../store/raw_sqlite.hpp"
 #include "service_harness.hpp"
 
 namespace parlor::chat::testing {
@@ -161,6 +162,30 @@ TEST(Accounts, LogoutRevokesTheTokenAndDisconnectsItsSockets) {
   h.start_service();
   EXPECT_EQ(h.rest("GET", "/api/auth/me", u.token).status, 401u);
   EXPECT_EQ(h.rest("GET", "/api/auth/me", other_token).status, 200u);
+}
+
+TEST(Accounts, ALogoutForgetsTheRevocationsOfExpiredTokens) {
+  Harness h;
+  auto u = h.register_user("hana");
+  ASSERT_EQ(h.rest("POST", "/api/auth/logout", u.token).status, 200u);
+  auto revocations = [&] {
+    return store::test::Raw(h.dir() + "/parlor.db").text("SELECT count(*) FROM revoked_tokens");
+  };
+  EXPECT_EQ(revocations(), "1");
+  // Past the first token's lifetime: it fails verification by itself, and
+  // the next logout drops its revocation.
+  h.advance(static_cast<store::TimeMs>(core::Config{}.token_ttl_s) * 1000 + 1);
+  auto again = h.rest("POST", "/api/auth/login", "", creds("hana", "", "correct horse hana"));
+  ASSERT_EQ(again.status, 200u) << json::serialize(again.body);
+  const std::string second = std::string(again.body.at("token").as_string());
+  EXPECT_EQ(h.rest("GET", "/api/auth/me", u.token).status, 401u);
+  ASSERT_EQ(h.rest("POST", "/api/auth/logout", second).status, 200u);
+  EXPECT_EQ(revocations(), "1");
+  EXPECT_EQ(h.rest("GET", "/api/auth/me", second).status, 401u);
+  // And a restart loads only what still counts.
+  h.stop_service();
+  h.start_service();
+  EXPECT_EQ(h.rest("GET", "/api/auth/me", second).status, 401u);
 }
 
 TEST(Accounts, ConnectSubscribesToEveryRoomOfTheUser) {

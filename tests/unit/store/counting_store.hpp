@@ -62,7 +62,10 @@ class CountingConnection final : public Connection {
     inner_->revoke_token(jti, expires_at);
   }
   bool is_token_revoked(const std::string& jti) override { return inner_->is_token_revoked(jti); }
-  std::vector<std::string> revoked_tokens_not_expired(TimeMs now) override {
+  std::size_t forget_expired_revocations(TimeMs now) override {
+    return inner_->forget_expired_revocations(now);
+  }
+  std::vector<RevokedToken> revoked_tokens_not_expired(TimeMs now) override {
     return inner_->revoked_tokens_not_expired(now);
   }
   Id create_room(const RoomRecord& r) override { return inner_->create_room(r); }

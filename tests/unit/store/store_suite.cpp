@@ -225,9 +225,22 @@ TEST_P(StoreSuite, RevokedTokens) {
   EXPECT_TRUE(c().is_token_revoked("t1"));
   EXPECT_TRUE(c().is_token_revoked("t2"));
   EXPECT_FALSE(c().is_token_revoked("t3"));
-  EXPECT_EQ(c().revoked_tokens_not_expired(500), (std::vector<std::string>{"t1", "t2"}));
-  EXPECT_EQ(c().revoked_tokens_not_expired(1000), (std::vector<std::string>{"t2"}));
+  using Revoked = std::vector<RevokedToken>;
+  EXPECT_EQ(c().revoked_tokens_not_expired(500), (Revoked{{"t1", 1000}, {"t2", 3000}}));
+  EXPECT_EQ(c().revoked_tokens_not_expired(1000), (Revoked{{"t2", 3000}}));
   EXPECT_TRUE(c().revoked_tokens_not_expired(3000).empty());
+}
+
+TEST_P(StoreSuite, ForgetsTheRevocationsOfExpiredTokensOnly) {
+  c().revoke_token("t1", 1000);
+  c().revoke_token("t2", 2000);
+  c().revoke_token("t3", 3000);
+  EXPECT_EQ(c().forget_expired_revocations(999), 0u);
+  EXPECT_EQ(c().forget_expired_revocations(2000), 2u);
+  EXPECT_FALSE(c().is_token_revoked("t1"));
+  EXPECT_FALSE(c().is_token_revoked("t2"));
+  EXPECT_TRUE(c().is_token_revoked("t3"));
+  EXPECT_EQ(c().forget_expired_revocations(2000), 0u);
 }
 
 // ---- rooms
