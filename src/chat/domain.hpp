@@ -99,7 +99,6 @@ class Domain {
   std::optional<auth::TokenClaims> authenticate(const std::string& token) const;
   std::optional<std::string> issue_token(store::Id user_id, auth::TokenClaims* claims = nullptr);
   void revoke(const auth::TokenClaims& claims);  // memory + disconnects; after the store commit
-  std::size_t revocations_held() const { return revoked_.size(); }  // strand
   auth::HashCost hash_cost() const;
 
   // ---- sessions (strand)
