@@ -9,7 +9,8 @@
 
 namespace parlor::app {
 
-ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router) {
+ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router,
+                 net::Metrics& metrics) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {
@@ -23,6 +24,7 @@ ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& ro
   store::ExecutorOptions executor_options;
   executor_options.commit_window = std::chrono::microseconds(config.commit_window_us);
   executor_ = std::make_unique<store::Executor>(*store_, executor_options);
+  store_metrics_ = std::make_unique<StoreMetrics>(metrics, *executor_);
   outbox_ = std::make_unique<SocketOutbox>(ns);
   service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_);
   service_->start();

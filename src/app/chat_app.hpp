@@ -8,8 +8,10 @@
 #include <string>
 
 #include "app/socket_outbox.hpp"
+#include "app/store_metrics.hpp"
 #include "chat/service.hpp"
 #include "core/config.hpp"
+#include "net/metrics.hpp"
 #include "net/router.hpp"
 #include "sio/server.hpp"
 #include "store/executor.hpp"
@@ -21,7 +23,8 @@ class ChatApp {
  public:
   // Opens (and migrates) the database; throws std::runtime_error with a
   // readable message when the data directory or database can't be used.
-  ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router);
+  ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router,
+          net::Metrics& metrics);
   ~ChatApp();
 
   // After the sockets are closed: stops the domain's timers, then drains
@@ -31,6 +34,7 @@ class ChatApp {
  private:
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::Executor> executor_;
+  std::unique_ptr<StoreMetrics> store_metrics_;
   std::unique_ptr<SocketOutbox> outbox_;
   std::unique_ptr<chat::Service> service_;
   bool stopped_ = false;

@@ -27,7 +27,23 @@ Gauge& Metrics::gauge(const std::string& name, const std::string& help, const st
   return find_or_add(name, help, labels, false).gauge;
 }
 
+std::uint64_t Metrics::add_collector(Collector c) {
+  std::lock_guard lock(collectors_mu_);
+  const std::uint64_t id = next_collector_++;
+  collectors_.emplace(id, std::move(c));
+  return id;
+}
+
+void Metrics::remove_collector(std::uint64_t id) {
+  std::lock_guard lock(collectors_mu_);
+  collectors_.erase(id);
+}
+
 std::string Metrics::render() const {
+  {
+    std::lock_guard lock(collectors_mu_);
+    for (const auto& [id, collect] : collectors_) collect();
+  }
   std::lock_guard lock(mu_);
   std::string out;
   std::set<std::string> done;

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -13,6 +15,8 @@ namespace parlor::net {
 class Counter {
  public:
   void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  // For a total counted elsewhere and copied in by a collector.
+  void set(std::uint64_t n) { value_.store(n, std::memory_order_relaxed); }
   std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -40,6 +44,13 @@ class Metrics {
                    const std::string& labels = {});
   Gauge& gauge(const std::string& name, const std::string& help, const std::string& labels = {});
 
+  // A collector copies figures kept elsewhere into its metrics; every render
+  // runs them all first. remove_collector() returns once the collector is not
+  // running and will not run again. A collector must not add or remove one.
+  using Collector = std::function<void()>;
+  std::uint64_t add_collector(Collector c);
+  void remove_collector(std::uint64_t id);
+
   // Prometheus text exposition format (version 0.0.4).
   std::string render() const;
 
@@ -54,7 +65,10 @@ class Metrics {
                      bool is_counter);
 
   mutable std::mutex mu_;
-  std::deque<Entry> entries_;  // deque: references stay valid as it grows
+  std::deque<Entry> entries_;         // deque: references stay valid as it grows
+  mutable std::mutex collectors_mu_;  // held while collectors run
+  std::map<std::uint64_t, Collector> collectors_;
+  std::uint64_t next_collector_ = 1;
 };
 
 }  // namespace parlor::net

@@ -296,3 +296,30 @@ test("bad input: wrong types, missing fields, unknown ids, huge and invalid stri
   assert.equal((await notJson.json()).error.code, "invalid");
   sa.close();
 });
+
+test("/metrics counts the store's writes and commits", async () => {
+  const read = async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (name) => {
+      const line = text.split("\n").find((l) => l.startsWith(name + " "));
+      assert.ok(line, `${name} in /metrics`);
+      return Number(line.split(" ").pop());
+    };
+    return Object.fromEntries(
+      ["parlor_store_writes_total", "parlor_store_commits_total", "parlor_store_reads_total",
+       "parlor_store_refused_total", "parlor_store_write_queue", "parlor_store_read_queue",
+       "parlor_store_largest_batch"].map((n) => [n, value(n)]));
+  };
+  const before = await read();
+  const a = await register(server, "metrics-a");
+  const room = await createRoom(server, a.token, { name: "metrics-" + Date.now() });
+  const s = await connect(server, a.token);
+  for (let i = 0; i < 3; i++) assert.equal((await send(s, room.id, `m${i}`)).ok, true);
+  s.close();
+  const after = await read();
+  // Register, create and three sends are at least five write jobs.
+  assert.ok(after.parlor_store_writes_total >= before.parlor_store_writes_total + 5, JSON.stringify({ before, after }));
+  assert.ok(after.parlor_store_commits_total > before.parlor_store_commits_total);
+  assert.ok(after.parlor_store_commits_total <= after.parlor_store_writes_total);
+  assert.ok(after.parlor_store_largest_batch >= 1);
+});

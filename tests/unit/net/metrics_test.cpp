@@ -29,5 +29,28 @@ TEST(Metrics, SameNameAndLabelsIsTheSameMetric) {
   EXPECT_EQ(a.value(), 2u);
 }
 
+TEST(Metrics, CollectorsCopyFiguresInBeforeEachRenderUntilRemoved) {
+  Metrics m;
+  auto& total = m.counter("jobs_total", "jobs");
+  auto& queue = m.gauge("queue", "waiting");
+  std::uint64_t jobs = 7;
+  int runs = 0;
+  auto id = m.add_collector([&] {
+    ++runs;
+    total.set(jobs);
+    queue.set(static_cast<std::int64_t>(jobs) - 5);
+  });
+  auto text = m.render();
+  EXPECT_NE(text.find("jobs_total 7\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("queue 2\n"), std::string::npos) << text;
+  jobs = 9;
+  EXPECT_NE(m.render().find("jobs_total 9\n"), std::string::npos);
+  EXPECT_EQ(runs, 2);
+  m.remove_collector(id);
+  jobs = 11;
+  EXPECT_NE(m.render().find("jobs_total 9\n"), std::string::npos);
+  EXPECT_EQ(runs, 2);
+}
+
 }  // namespace
 }  // namespace parlor::net
