@@ -3,7 +3,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -12,10 +11,10 @@ namespace parlor::store::sqlite {
 namespace {
 
 constexpr char kName[] = "parlor-wal-buffer";
-constexpr int kCapacity = 1 << 20;
 // The default VFS writes at most 0x1ffff bytes per call (it masks the
-// length, since it never writes more than a page): write in smaller pieces.
-constexpr int kMaxWrite = 124 * 1024;
+// length, since it never writes more than a page), so a full buffer is
+// written out before it reaches that: each flush is one write.
+constexpr int kCapacity = 124 * 1024;
 
 sqlite3_vfs g_vfs;
 sqlite3_vfs* g_base = nullptr;
@@ -40,10 +39,8 @@ Held& held(sqlite3_file* f) {
 
 int flush(sqlite3_file* f) {
   Held& h = held(f);
-  int rc = SQLITE_OK;
-  for (int done = 0; done < h.size && rc == SQLITE_OK; done += kMaxWrite) {
-    rc = h.base->xWrite(f, h.data + done, std::min(kMaxWrite, h.size - done), h.start + done);
-  }
+  if (h.size == 0) return SQLITE_OK;
+  int rc = h.base->xWrite(f, h.data, h.size, h.start);
   h.size = 0;
   return rc;
 }
@@ -54,7 +51,7 @@ int buffered_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 
   if ((!appends && h.size > 0) || (appends && h.size + amount > kCapacity)) {
     if (int rc = flush(f); rc != SQLITE_OK) return rc;
   }
-  if (amount > kMaxWrite) return h.base->xWrite(f, data, amount, offset);
+  if (amount > kCapacity) return h.base->xWrite(f, data, amount, offset);
   if (!h.data) {
     h.data = static_cast<char*>(std::malloc(kCapacity));
     if (!h.data) return h.base->xWrite(f, data, amount, offset);
