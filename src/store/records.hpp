@@ -80,7 +80,9 @@ struct SendContext {
   std::optional<Id> duplicate_id;      // the sender's message with this client_msg_id
   std::optional<RoomRecord> room;      // nullopt: no such room
   std::optional<MemberRecord> member;  // the sender's membership, if any
-  std::optional<UserRecord> sender;    // password_hash is not read
+  // The sender as a message shows it: id, username, display_name and
+  // avatar_url only (the sqlite store reads no other field).
+  std::optional<UserRecord> sender;
 };
 
 struct EditRecord {

@@ -30,6 +30,16 @@ Query& Query::bind(int index, std::string_view value) {
   return *this;
 }
 
+Query& Query::bind_unowned(int index, std::string_view value) {
+  // The destructor resets the statement and clears its bindings, so SQLite
+  // never reads the text after this Query ends.
+  if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8) !=
+      SQLITE_OK) {
+    db_.fail("bind");
+  }
+  return *this;
+}
+
 Query& Query::bind_null(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_.fail("bind");
   return *this;

@@ -42,6 +42,9 @@ class Query {
   Query& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Query& bind_null(int index);
   Query& bind(int index, const std::optional<std::int64_t>& value);
+  // Binds without copying: `value` must stay unchanged until this Query ends.
+  // For large texts that outlive the statement, such as a message's content.
+  Query& bind_unowned(int index, std::string_view value);
 
   // true while there is a row to read.
   bool step();

@@ -49,7 +49,7 @@ Id SqliteConnection::insert_message_row(const MessageRecord& m) {
         .bind(2, m.seq)
         .bind(3, m.rev)
         .bind(4, m.sender_id)
-        .bind(5, m.content)
+        .bind_unowned(5, m.content)
         .bind(6, join_ids(m.mentions))
         .bind(7, m.parent_id)
         .bind(8, m.reply_count)
@@ -63,7 +63,7 @@ Id SqliteConnection::insert_message_row(const MessageRecord& m) {
     if (m.client_msg_id.empty()) {
       q.bind_null(15);
     } else {
-      q.bind(15, m.client_msg_id);
+      q.bind_unowned(15, m.client_msg_id);
     }
     q.bind(16, join_ids(m.attachment_ids));
     q.run();

@@ -169,20 +169,29 @@ SendContext SqliteConnection::send_context(Id room_id, Id sender_id,
   // lookup, NULL when missing.
   static constexpr char sql[] =
       "SELECT (SELECT id FROM messages WHERE sender_id = ?1 AND client_msg_id = "
-      "?3), " PARLOR_USER_COLUMNS ", " PARLOR_ROOM_COLUMNS ", " PARLOR_MEMBER_COLUMNS
+      "?3), u.id, u.username, u.display_name, u.avatar_url, " PARLOR_ROOM_COLUMNS
+      ", " PARLOR_MEMBER_COLUMNS
       " FROM (SELECT 1) AS one"
       " LEFT JOIN users u ON u.id = ?1"
       " LEFT JOIN rooms r ON r.id = ?2"
       " LEFT JOIN members m ON m.room_id = ?2 AND m.user_id = ?1";
   constexpr int user_at = 1;
-  constexpr int room_at = user_at + kUserColumns;
+  constexpr int room_at = user_at + 4;
   constexpr int member_at = room_at + kRoomColumns;
   auto q = db_.query(sql);
   q.bind(1, sender_id).bind(2, room_id).bind(3, client_msg_id);
   SendContext s;
   if (!q.step()) return s;
   if (!q.is_null(0)) s.duplicate_id = q.int64(0);
-  if (!q.is_null(user_at)) s.sender = read_user(q, user_at);
+  if (!q.is_null(user_at)) {
+    // What a message shows of its sender; the rest (email, password hash,
+    // status) would be copied out for nothing on every send.
+    s.sender.emplace();
+    s.sender->id = q.int64(user_at);
+    s.sender->username = q.text(user_at + 1);
+    s.sender->display_name = q.text(user_at + 2);
+    s.sender->avatar_url = q.text(user_at + 3);
+  }
   if (!q.is_null(room_at)) {
     s.room = read_room(q, room_at);
     if (!q.is_null(member_at)) s.member = read_member(q, member_at);

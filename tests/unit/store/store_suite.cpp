@@ -526,6 +526,9 @@ TEST_P(StoreSuite, SendContextReadsEverythingASendChecks) {
   Id room = make_room("r");
   Id alice = make_user("alice", "Alice A");
   Id bob = make_user("bob");
+  auto profile = *c().user_by_id(alice);
+  profile.avatar_url = "/files/alice.png";
+  c().update_user_profile(profile);
   MemberRecord am;
   am.room_id = room;
   am.user_id = alice;
@@ -557,6 +560,7 @@ TEST_P(StoreSuite, SendContextReadsEverythingASendChecks) {
   EXPECT_EQ(ctx.sender->id, alice);
   EXPECT_EQ(ctx.sender->username, "alice");
   EXPECT_EQ(ctx.sender->display_name, "Alice A");
+  EXPECT_EQ(ctx.sender->avatar_url, "/files/alice.png");
 
   // The resend check: the same sender and client_msg_id, whatever the room.
   auto dup = c().send_context(room + 100, alice, sent.client_msg_id);
