@@ -1,8 +1,8 @@
 // parlor-store-bench: what the store's writer thread spends on each new
 // message, without the network, the domain or the other threads. It makes
-// the calls the send path makes (a savepoint, the send-context read, the
-// append, the release), group-committed in batches of --batch, on a fresh
-// database in --dir, and prints CPU and wall time per message, the wall time
+// the calls the send path makes (the send-context read, then the append; no
+// savepoint, as store::Executor runs jobs), group-committed in batches of
+// --batch, on a fresh database in --dir, and prints CPU and wall time per message, the wall time
 // of each step and, under bench/alloc_count, heap allocations per message.
 // Linked with jemalloc like the server (docs/BENCHMARKS.md, "The store
 // writer alone").
@@ -44,10 +44,9 @@ long long allocations() {
 
 // Wall time spent in each step of a message, summed over the run.
 struct Steps {
-  enum { savepoint, context, append, release, commit, count };
+  enum { context, append, commit, count };
   double ns[count] = {};
-  static constexpr const char* names[count] = {"savepoint", "send context", "append", "release",
-                                               "commit"};
+  static constexpr const char* names[count] = {"send context", "append", "commit"};
 };
 
 // Adds the time since `mark` to `step` and moves `mark` to now.
@@ -116,8 +115,6 @@ int main(int argc, char** argv) {
     c->begin_write();
     for (int i = 0; i < batch && sent < messages; ++i, ++sent) {
       const int k = pick(rng);
-      c->savepoint();
-      lap(steps, Steps::savepoint, mark);
       MessageRecord m;
       m.room_id = room_ids[k];
       m.sender_id = users[k];
@@ -128,8 +125,6 @@ int main(int argc, char** argv) {
       lap(steps, Steps::context, mark);
       c->append_message(m, ctx.room->rev);
       lap(steps, Steps::append, mark);
-      c->release_savepoint();
-      lap(steps, Steps::release, mark);
     }
     c->commit();
     lap(steps, Steps::commit, mark);

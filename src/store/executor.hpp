@@ -1,15 +1,20 @@
 // Runs storage work off the I/O threads.
 //
 // Writes go to one writer thread that commits them in groups: it takes every
-// job queued (up to max_batch), runs each in its own savepoint inside one
-// transaction, commits once (one fsync), then calls every job's `done`, in
-// submission order, on the writer thread. With a commit_window, a writer that
+// job queued (up to max_batch), runs them inside one transaction, commits
+// once (one fsync), then calls every job's `done`, in submission order, on
+// the writer thread. With a commit_window, a writer that
 // is under steady load (its last commit ended less than a window ago) keeps
 // the transaction open up to that long for jobs still arriving, so a stream
 // of messages shares one fsync instead of paying one each; an idle writer
-// commits a lone job at once. A job that throws has its savepoint
-// rolled back and its `done` gets the exception; the others still commit.
+// commits a lone job at once. A job that throws has what it changed
+// undone and its `done` gets the exception; the others still commit.
 // If the commit itself fails, every `done` of the batch gets that error.
+//
+// A write job may run more than once before its commit: when a job fails
+// after changing rows, the transaction starts over and the jobs before it
+// run again, each in a savepoint. So a job must act only through its
+// Connection and on state that its next run overwrites (not appends to).
 //
 // Reads go to a small pool of reader threads, each with its own connection
 // and a read transaction around the job.

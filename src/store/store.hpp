@@ -9,6 +9,7 @@
 // (not found, already there) are return values.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -36,6 +37,11 @@ class Connection {
   virtual void savepoint() = 0;
   virtual void release_savepoint() = 0;
   virtual void rollback_to_savepoint() = 0;
+  // For the group commit: a count that moves whenever this connection
+  // inserts, updates or deletes a row (a failed statement changes nothing),
+  // and whether a transaction is open (some failures end it by themselves).
+  virtual std::uint64_t rows_changed() = 0;
+  virtual bool in_transaction() = 0;
 
   // ---- users
   virtual Id create_user(const UserRecord& u) = 0;  // throws Error on a duplicate

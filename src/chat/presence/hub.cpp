@@ -178,6 +178,7 @@ Hub::AudienceLookup store_audience(store::Executor& executor,
   return [&executor, post](store::Id user_id, Hub::Recipients done) {
     auto found = std::make_shared<std::vector<store::Id>>();
     auto job = [user_id, found](store::Connection& c) {
+      found->clear();  // a write job may run twice before its commit
       std::unordered_set<store::Id> seen{user_id};
       found->push_back(user_id);
       for (store::Id room : c.room_ids_of_user(user_id)) {

@@ -40,6 +40,14 @@ void SqliteConnection::release_savepoint() {
   db_.query(sql).run();
 }
 
+std::uint64_t SqliteConnection::rows_changed() {
+  return db_.total_changes();
+}
+
+bool SqliteConnection::in_transaction() {
+  return db_.in_transaction();
+}
+
 void SqliteConnection::rollback_to_savepoint() {
   // ROLLBACK TO keeps the savepoint open; release it too so that a job's
   // savepoint always ends here and batches do not nest ever deeper.

@@ -22,6 +22,8 @@ class SqliteConnection final : public Connection {
   void savepoint() override;
   void release_savepoint() override;
   void rollback_to_savepoint() override;
+  std::uint64_t rows_changed() override;
+  bool in_transaction() override;
 
   Id create_user(const UserRecord& u) override;
   std::optional<UserRecord> user_by_id(Id id) override;

@@ -155,6 +155,10 @@ int Db::changes() const {
   return sqlite3_changes(db_);
 }
 
+std::uint64_t Db::total_changes() const {
+  return static_cast<std::uint64_t>(sqlite3_total_changes64(db_));
+}
+
 bool Db::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }

@@ -78,6 +78,7 @@ class Db {
   std::int64_t last_insert_rowid() const;
   int changes() const;
   bool in_transaction() const;
+  std::uint64_t total_changes() const;  // rows inserted, updated or deleted since open
   sqlite3* handle() const { return db_; }
 
   // Throws store::Error with `what` and SQLite's current message.

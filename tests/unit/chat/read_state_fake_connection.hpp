@@ -92,6 +92,8 @@ class FakeReadConnection : public store::Connection {
   void savepoint() override { no(); }
   void release_savepoint() override { no(); }
   void rollback_to_savepoint() override { no(); }
+  std::uint64_t rows_changed() override { no(); }
+  bool in_transaction() override { no(); }
   store::Id create_user(const store::UserRecord&) override { no(); }
   std::optional<store::UserRecord> user_by_id(store::Id) override { no(); }
   std::optional<store::UserRecord> user_by_username(const std::string&) override { no(); }

@@ -13,6 +13,8 @@ struct Counters {
   std::atomic<int> begin_writes{0};
   std::atomic<int> write_commits{0};
   std::atomic<int> rollbacks{0};
+  std::atomic<int> savepoints{0};
+  std::atomic<int> savepoint_rollbacks{0};
   std::atomic<bool> fail_next_commit{false};
 };
 
@@ -39,9 +41,17 @@ class CountingConnection final : public Connection {
     inner_->rollback();
   }
   void begin_read() override { inner_->begin_read(); }
-  void savepoint() override { inner_->savepoint(); }
+  void savepoint() override {
+    ++counters_.savepoints;
+    inner_->savepoint();
+  }
   void release_savepoint() override { inner_->release_savepoint(); }
-  void rollback_to_savepoint() override { inner_->rollback_to_savepoint(); }
+  void rollback_to_savepoint() override {
+    ++counters_.savepoint_rollbacks;
+    inner_->rollback_to_savepoint();
+  }
+  std::uint64_t rows_changed() override { return inner_->rows_changed(); }
+  bool in_transaction() override { return inner_->in_transaction(); }
   Id create_user(const UserRecord& u) override { return inner_->create_user(u); }
   std::optional<UserRecord> user_by_id(Id id) override { return inner_->user_by_id(id); }
   std::optional<UserRecord> user_by_username(const std::string& username) override {

@@ -197,6 +197,99 @@ TEST_P(ExecutorTest, AFailingJobRollsBackOnlyItself) {
   EXPECT_EQ(store_->counters.write_commits, 2);
 }
 
+// Savepoints are only paid for when a job fails after changing rows: then the
+// batch starts over and the jobs before the failed one run again.
+TEST_P(ExecutorTest, JobsRunWithoutSavepointsUntilOneFailsAfterChangingRows) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  int runs[5] = {};
+  std::exception_ptr errors[5];
+  auto record = [&](int i) { return [&, i](std::exception_ptr e) { errors[i] = e; }; };
+  auto counted = [&](int i, const std::string& name) {
+    return [&, i, name](Connection& c) {
+      ++runs[i];
+      c.create_user(user_named(name));
+    };
+  };
+  ASSERT_TRUE(ex.submit_write(counted(0, "a"), record(0)));
+  ASSERT_TRUE(ex.submit_write(
+      [&](Connection&) {
+        ++runs[1];
+        throw std::runtime_error("refused before writing");
+      },
+      record(1)));
+  ASSERT_TRUE(ex.submit_write(counted(2, "b"), record(2)));
+  ASSERT_TRUE(ex.submit_write(
+      [&](Connection& c) {
+        ++runs[3];
+        c.create_user(user_named("half"));
+        throw std::runtime_error("failed after writing");
+      },
+      record(3)));
+  ASSERT_TRUE(ex.submit_write(counted(4, "c"), record(4)));
+  gate.release();
+  ex.stop();
+
+  EXPECT_FALSE(errors[0]);
+  ASSERT_TRUE(errors[1]);
+  EXPECT_EQ(message_of(errors[1]), "refused before writing");
+  EXPECT_FALSE(errors[2]);
+  ASSERT_TRUE(errors[3]);
+  EXPECT_EQ(message_of(errors[3]), "failed after writing");
+  EXPECT_FALSE(errors[4]);
+  EXPECT_TRUE(user_exists("a"));
+  EXPECT_TRUE(user_exists("b"));
+  EXPECT_TRUE(user_exists("c"));
+  EXPECT_FALSE(user_exists("half"));
+  // The jobs that succeeded before the half-done one ran again; the failed
+  // ones did not (their errors stand).
+  EXPECT_EQ(runs[0], 2);
+  EXPECT_EQ(runs[1], 1);
+  EXPECT_EQ(runs[2], 2);
+  EXPECT_EQ(runs[3], 1);
+  EXPECT_EQ(runs[4], 1);
+  EXPECT_EQ(store_->counters.rollbacks, 1);   // the batch's first attempt
+  EXPECT_EQ(store_->counters.savepoints, 3);  // a and b again, then c
+  EXPECT_EQ(store_->counters.write_commits, 2);
+}
+
+TEST_P(ExecutorTest, AFailureThatEndsTheTransactionFailsTheWholeBatch) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  std::exception_ptr errors[3];
+  bool called[3] = {};
+  auto record = [&](int i) {
+    return [&, i](std::exception_ptr e) {
+      called[i] = true;
+      errors[i] = e;
+    };
+  };
+  ASSERT_TRUE(ex.submit_write(create("before"), record(0)));
+  // As SQLite does on some I/O errors: the transaction is gone when the
+  // job's error arrives. A later job must not run outside a transaction.
+  ASSERT_TRUE(ex.submit_write(
+      [](Connection& c) {
+        c.rollback();
+        throw std::runtime_error("disk I/O error");
+      },
+      record(1)));
+  ASSERT_TRUE(ex.submit_write(create("after"), record(2)));
+  gate.release();
+  ex.stop();
+
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(called[i]);
+    ASSERT_TRUE(errors[i]);
+    EXPECT_EQ(message_of(errors[i]), "disk I/O error");
+  }
+  EXPECT_FALSE(user_exists("before"));
+  EXPECT_FALSE(user_exists("after"));
+}
+
 TEST_P(ExecutorTest, CommitFailureReachesEveryDoneOfTheBatch) {
   Executor ex(*store_);
   Gate gate;
