@@ -39,7 +39,7 @@ struct Config {
   bool synchronous_full = true;  // SQLite synchronous=FULL
   // Under steady load, a write transaction stays open this long for more
   // jobs, so they share one commit (fsync). 0 = commit whatever is queued.
-  unsigned commit_window_us = 1000;
+  unsigned commit_window_us = 500;
 
   unsigned shutdown_grace_ms = 5000;
 };
