@@ -104,6 +104,8 @@ step_bench() {
   # --allocs: the smoke also runs Parlor under the allocation counter, which
   # must keep working with the allocator Parlor links.
   check bench-smoke env PARLOR_BIN="$root/build/release/src/app/parlor" bench/run.sh --smoke --allocs
+  check store-bench build/release/bench/store/parlor-store-bench --rooms 50 --messages 2000 \
+    --dir "$logdir/store-bench"
 }
 
 step_asan() {

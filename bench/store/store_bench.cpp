@@ -135,6 +135,15 @@ int main(int argc, char** argv) {
   usleep(50000);
   const long long allocs_after = allocations();
 
+  // Every message must be there: the rooms' last seqs add up to the count.
+  std::int64_t stored = 0;
+  for (Id room : room_ids) stored += c->room_by_id(room)->last_seq;
+  if (stored != messages) {
+    std::fprintf(stderr, "parlor-store-bench: %lld messages stored, %d written\n",
+                 static_cast<long long>(stored), messages);
+    return 1;
+  }
+
   std::printf("%d messages, %d rooms, %d commits of %d\n", messages, rooms, commits, batch);
   std::printf("cpu %.2f us/message (%.1f us/commit), wall %.2f us/message\n", cpu / messages,
               cpu / commits, wall / messages);
