@@ -90,14 +90,16 @@ struct EditRecord {
   TimeMs edited_at = 0;
 };
 
-// Which page of a room's history to read. At most one of before/after/around
-// is set; none means the newest page.
+// A logout's revocation of one login token (by its jti), kept until the
+// token would have expired anyway.
 struct RevokedToken {
   std::string jti;
   TimeMs expires_at = 0;
   bool operator==(const RevokedToken&) const = default;
 };
 
+// Which page of a room's history to read. At most one of before/after/around
+// is set; none means the newest page.
 struct HistoryQuery {
   Id room_id = 0;
   int limit = 50;

@@ -259,13 +259,18 @@ describe('unread state', () => {
 });
 
 describe('history', () => {
-  it('opens a big room with one page and pages older on demand', async () => {
-    const t = new FakeTransport();
-    const all = Array.from({ length: 10000 }, (_, i) => msg('r', i + 1));
-    const rest = fakeRest([room('r', { rev: 10000 })], { r: all });
-    const store: ChatStore = createChatStore({ transport: t, rest });
+  // A started store with room 'r' of `n` messages open at its newest page.
+  async function openRoomOf(n: number) {
+    const all = Array.from({ length: n }, (_, i) => msg('r', i + 1));
+    const rest = fakeRest([room('r', { rev: n })], { r: all });
+    const store: ChatStore = createChatStore({ transport: new FakeTransport(), rest });
     store.getState().start('tok', me);
     await store.getState().openRoom('r');
+    return { store, rest };
+  }
+
+  it('opens a big room with one page and pages older on demand', async () => {
+    const { store, rest } = await openRoomOf(10000);
     expect(rest.historyCalls).toBe(1);
     expect(store.getState().timelines.r.order).toHaveLength(50);
     await store.getState().loadOlder('r');
@@ -276,12 +281,7 @@ describe('history', () => {
   });
 
   it('loads the next older page when asked again while one is on its way', async () => {
-    const t = new FakeTransport();
-    const all = Array.from({ length: 1000 }, (_, i) => msg('r', i + 1));
-    const rest = fakeRest([room('r', { rev: 1000 })], { r: all });
-    const store: ChatStore = createChatStore({ transport: t, rest });
-    store.getState().start('tok', me);
-    await store.getState().openRoom('r');
+    const { store, rest } = await openRoomOf(1000);
     const first = store.getState().loadOlder('r');
     void store.getState().loadOlder('r'); // a page is loading: asks for the next one after it
     await first;

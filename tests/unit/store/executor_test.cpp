@@ -54,6 +54,19 @@ std::string message_of(std::exception_ptr e) {
   }
 }
 
+// What each job's done callback was given (read after Executor::stop()).
+struct Dones {
+  explicit Dones(std::size_t n) : called(n), errors(n) {}
+  Executor::Done at(std::size_t i) {
+    return [this, i](std::exception_ptr e) {
+      called[i] = true;
+      errors[i] = e;
+    };
+  }
+  std::vector<bool> called;
+  std::vector<std::exception_ptr> errors;
+};
+
 class ExecutorTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
@@ -164,27 +177,21 @@ TEST_P(ExecutorTest, AFailingJobRollsBackOnlyItself) {
   Gate gate;
   ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
   gate.wait_entered();
-  std::exception_ptr errors[4];
-  bool called[4] = {};
-  auto record = [&](int i) {
-    return [&, i](std::exception_ptr e) {
-      called[i] = true;
-      errors[i] = e;
-    };
-  };
-  ASSERT_TRUE(ex.submit_write(create("a"), record(0)));
+  Dones dones(4);
+  auto& errors = dones.errors;
+  ASSERT_TRUE(ex.submit_write(create("a"), dones.at(0)));
   ASSERT_TRUE(ex.submit_write(
       [](Connection& c) {
         c.create_user(user_named("b"));
         throw std::runtime_error("job b failed");
       },
-      record(1)));
-  ASSERT_TRUE(ex.submit_write(create("A"), record(2)));  // a database error: duplicate
-  ASSERT_TRUE(ex.submit_write(create("d"), record(3)));
+      dones.at(1)));
+  ASSERT_TRUE(ex.submit_write(create("A"), dones.at(2)));  // a database error: duplicate
+  ASSERT_TRUE(ex.submit_write(create("d"), dones.at(3)));
   gate.release();
   ex.stop();
 
-  for (bool c : called) EXPECT_TRUE(c);
+  for (bool c : dones.called) EXPECT_TRUE(c);
   EXPECT_FALSE(errors[0]);
   ASSERT_TRUE(errors[1]);
   EXPECT_EQ(message_of(errors[1]), "job b failed");
@@ -205,30 +212,30 @@ TEST_P(ExecutorTest, JobsRunWithoutSavepointsUntilOneFailsAfterChangingRows) {
   ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
   gate.wait_entered();
   int runs[5] = {};
-  std::exception_ptr errors[5];
-  auto record = [&](int i) { return [&, i](std::exception_ptr e) { errors[i] = e; }; };
+  Dones dones(5);
+  auto& errors = dones.errors;
   auto counted = [&](int i, const std::string& name) {
     return [&, i, name](Connection& c) {
       ++runs[i];
       c.create_user(user_named(name));
     };
   };
-  ASSERT_TRUE(ex.submit_write(counted(0, "a"), record(0)));
+  ASSERT_TRUE(ex.submit_write(counted(0, "a"), dones.at(0)));
   ASSERT_TRUE(ex.submit_write(
       [&](Connection&) {
         ++runs[1];
         throw std::runtime_error("refused before writing");
       },
-      record(1)));
-  ASSERT_TRUE(ex.submit_write(counted(2, "b"), record(2)));
+      dones.at(1)));
+  ASSERT_TRUE(ex.submit_write(counted(2, "b"), dones.at(2)));
   ASSERT_TRUE(ex.submit_write(
       [&](Connection& c) {
         ++runs[3];
         c.create_user(user_named("half"));
         throw std::runtime_error("failed after writing");
       },
-      record(3)));
-  ASSERT_TRUE(ex.submit_write(counted(4, "c"), record(4)));
+      dones.at(3)));
+  ASSERT_TRUE(ex.submit_write(counted(4, "c"), dones.at(4)));
   gate.release();
   ex.stop();
 
@@ -260,15 +267,8 @@ TEST_P(ExecutorTest, AFailureThatEndsTheTransactionFailsTheWholeBatch) {
   Gate gate;
   ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
   gate.wait_entered();
-  std::exception_ptr errors[3];
-  bool called[3] = {};
-  auto record = [&](int i) {
-    return [&, i](std::exception_ptr e) {
-      called[i] = true;
-      errors[i] = e;
-    };
-  };
-  ASSERT_TRUE(ex.submit_write(create("before"), record(0)));
+  Dones dones(3);
+  ASSERT_TRUE(ex.submit_write(create("before"), dones.at(0)));
   // As SQLite does on some I/O errors: the transaction is gone when the
   // job's error arrives. A later job must not run outside a transaction.
   ASSERT_TRUE(ex.submit_write(
@@ -276,15 +276,15 @@ TEST_P(ExecutorTest, AFailureThatEndsTheTransactionFailsTheWholeBatch) {
         c.rollback();
         throw std::runtime_error("disk I/O error");
       },
-      record(1)));
-  ASSERT_TRUE(ex.submit_write(create("after"), record(2)));
+      dones.at(1)));
+  ASSERT_TRUE(ex.submit_write(create("after"), dones.at(2)));
   gate.release();
   ex.stop();
 
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_TRUE(called[i]);
-    ASSERT_TRUE(errors[i]);
-    EXPECT_EQ(message_of(errors[i]), "disk I/O error");
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(dones.called[i]);
+    ASSERT_TRUE(dones.errors[i]);
+    EXPECT_EQ(message_of(dones.errors[i]), "disk I/O error");
   }
   EXPECT_FALSE(user_exists("before"));
   EXPECT_FALSE(user_exists("after"));
@@ -295,30 +295,23 @@ TEST_P(ExecutorTest, CommitFailureReachesEveryDoneOfTheBatch) {
   Gate gate;
   ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
   gate.wait_entered();
-  std::vector<std::exception_ptr> errors(4);
-  std::vector<bool> called(4);
-  auto record = [&](std::size_t i) {
-    return [&, i](std::exception_ptr e) {
-      called[i] = true;
-      errors[i] = e;
-    };
-  };
+  Dones dones(4);
   // The first job of the next batch arms the failure for that batch's commit.
   ASSERT_TRUE(ex.submit_write(
       [this](Connection& c) {
         store_->counters.fail_next_commit = true;
         c.create_user(user_named("f0"));
       },
-      record(0)));
+      dones.at(0)));
   for (std::size_t i = 1; i < 4; ++i) {
-    ASSERT_TRUE(ex.submit_write(create("f" + std::to_string(i)), record(i)));
+    ASSERT_TRUE(ex.submit_write(create("f" + std::to_string(i)), dones.at(i)));
   }
   gate.release();
   ex.stop();
   for (std::size_t i = 0; i < 4; ++i) {
-    EXPECT_TRUE(called[i]);
-    ASSERT_TRUE(errors[i]);
-    EXPECT_EQ(message_of(errors[i]), "injected commit failure");
+    EXPECT_TRUE(dones.called[i]);
+    ASSERT_TRUE(dones.errors[i]);
+    EXPECT_EQ(message_of(dones.errors[i]), "injected commit failure");
     EXPECT_FALSE(user_exists("f" + std::to_string(i)));
   }
   EXPECT_EQ(store_->counters.rollbacks, 1);

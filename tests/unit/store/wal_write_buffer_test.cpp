@@ -37,6 +37,20 @@ class WalWriteBufferTest : public ::testing::Test {
     for (int i = 0; i < rows; ++i) db.query(sql).bind(1, body).run();
   }
 
+  // One write transaction of `rows` rows.
+  static void commit_rows(Db& db, int rows, int bytes) {
+    db.exec("BEGIN IMMEDIATE");
+    insert(db, rows, bytes);
+    db.exec("COMMIT");
+  }
+
+  // The database at `file`, opened afresh, is intact and holds `rows` rows.
+  static void expect_intact(const std::string& file, int rows) {
+    Raw reader(file);
+    EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(reader.text("SELECT count(*) FROM t"), std::to_string(rows));
+  }
+
   TempDir dir_;
 };
 
@@ -49,9 +63,7 @@ TEST_F(WalWriteBufferTest, ACommitIsInTheWalFileWhenItReturns) {
   auto db = writer();
   const std::string wal = path() + "-wal";
   for (int commit = 1; commit <= 5; ++commit) {
-    db->exec("BEGIN IMMEDIATE");
-    insert(*db, 20, 1000);
-    db->exec("COMMIT");
+    commit_rows(*db, 20, 1000);
     // 20 rows of 1 KB fill at least 4 pages of 4 KiB per commit, each a
     // 24-byte frame header and the page.
     EXPECT_GE(std::filesystem::file_size(wal), 32u + commit * 4u * (24 + 4096));
@@ -78,52 +90,34 @@ TEST_F(WalWriteBufferTest, ATransactionLargerThanTheBufferCommitsWhole) {
 TEST_F(WalWriteBufferTest, ALargeRollbackLeavesTheLastCommit) {
   auto db = writer();
   db->exec("PRAGMA cache_size = 50");
-  db->exec("BEGIN IMMEDIATE");
-  insert(*db, 100, 1000);
-  db->exec("COMMIT");
+  commit_rows(*db, 100, 1000);
   db->exec("BEGIN IMMEDIATE");
   insert(*db, 3000, 1000);
   db->exec("ROLLBACK");
-  db->exec("BEGIN IMMEDIATE");
-  insert(*db, 10, 1000);
-  db->exec("COMMIT");
-  Raw reader(path());
-  EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "110");
+  commit_rows(*db, 10, 1000);
+  expect_intact(path(), 110);
 }
 
 TEST_F(WalWriteBufferTest, TheWalRestartsFromItsStartAfterACheckpoint) {
   auto db = writer();
   for (int round = 0; round < 3; ++round) {
-    db->exec("BEGIN IMMEDIATE");
-    insert(*db, 200, 1000);
-    db->exec("COMMIT");
+    commit_rows(*db, 200, 1000);
     // The next transaction writes from the first frame again.
     db->exec("PRAGMA wal_checkpoint(RESTART)");
   }
-  db->exec("BEGIN IMMEDIATE");
-  insert(*db, 5, 1000);
-  db->exec("COMMIT");
-  Raw reader(path());
-  EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "605");
+  commit_rows(*db, 5, 1000);
+  expect_intact(path(), 605);
 }
 
 TEST_F(WalWriteBufferTest, ACopyOfTheFilesTakenAfterACommitHoldsIt) {
   // What a crash right after the commit would leave: the database and WAL
   // files as they are on disk, without the writer's memory.
   auto db = writer();
-  for (int i = 0; i < 10; ++i) {
-    db->exec("BEGIN IMMEDIATE");
-    insert(*db, 30, 500);
-    db->exec("COMMIT");
-  }
+  for (int i = 0; i < 10; ++i) commit_rows(*db, 30, 500);
   const auto copy = dir_.path() / "copy.db";
   std::filesystem::copy_file(path(), copy);
   std::filesystem::copy_file(path() + "-wal", copy.string() + "-wal");
-  Raw reader(copy.string());
-  EXPECT_EQ(reader.text("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(reader.text("SELECT count(*) FROM t"), "300");
+  expect_intact(copy.string(), 300);
 }
 
 }  // namespace
