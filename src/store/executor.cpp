@@ -203,6 +203,13 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       finish(batch[i].done, errors[i] ? errors[i] : batch_error);
     }
+    try {
+      conn->between_batches();
+    } catch (const std::exception& e) {
+      spdlog::error("store: upkeep between batches failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("store: upkeep between batches failed");
+    }
   }
 }
 

@@ -42,6 +42,10 @@ class Connection {
   // and whether a transaction is open (some failures end it by themselves).
   virtual std::uint64_t rows_changed() = 0;
   virtual bool in_transaction() = 0;
+  // The writer calls this after each batch's commit and callbacks, with no
+  // transaction open: upkeep that must not hold up the batch's replies
+  // (SQLite: finishing a background WAL checkpoint).
+  virtual void between_batches() {}
 
   // ---- users
   virtual Id create_user(const UserRecord& u) = 0;  // throws Error on a duplicate

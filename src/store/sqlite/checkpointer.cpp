@@ -23,22 +23,14 @@ void Checkpointer::watch(Db& db) {
   sqlite3_wal_hook(db.handle(), &Checkpointer::on_commit, this);
 }
 
-int Checkpointer::on_commit(void* self, sqlite3* db, const char*, int pages) {
+int Checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  if (c->catch_up_.exchange(false)) {
-    // Copies what was committed since the background checkpoint (BUSY if
-    // another checkpoint runs: that one sets catch_up_ again when it ends).
-    int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      spdlog::warn("store: WAL checkpoint after a commit failed: {}", sqlite3_errmsg(db));
-    }
-  }
   {
     std::lock_guard lock(c->mutex_);
     // The WAL only restarts from its first frame once a checkpoint has
     // caught up and no reader holds an old snapshot; until then every commit
     // reports the whole WAL. Ask again only after another `pages` frames, or
-    // a busy writer would keep this thread checkpointing (two fsyncs each).
+    // a busy writer would keep this thread checkpointing.
     if (pages < c->last_request_) c->last_request_ = 0;  // the WAL was restarted
     if (pages < c->last_request_ + c->pages_ || c->wanted_) return SQLITE_OK;
     c->last_request_ = pages;
@@ -48,8 +40,44 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char*, int pages) {
   return SQLITE_OK;
 }
 
+void Checkpointer::catch_up(Db& db) {
+  if (!catch_up_.exchange(false)) return;
+  // BUSY if another checkpoint runs: that one sets catch_up_ again when it ends.
+  int rc =
+      sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    spdlog::warn("store: WAL catch-up checkpoint failed: {}", sqlite3_errmsg(db.handle()));
+  }
+}
+
+bool Checkpointer::pass(int& wal_frames) {
+  int copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                     &copied);
+  // BUSY only means another checkpoint is running; the next commit asks again.
+  if (rc == SQLITE_BUSY) return false;
+  if (rc != SQLITE_OK) {
+    spdlog::warn("store: WAL checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
+    return false;
+  }
+  sqlite3_file* file = nullptr;
+  rc = sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file);
+  if (rc == SQLITE_OK && file && file->pMethods)
+    rc = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+  if (rc != SQLITE_OK) {
+    // Harmless for the data (the catch-up syncs before the WAL restarts),
+    // only slower.
+    spdlog::warn("store: syncing the database file after a checkpoint failed ({})", rc);
+  }
+  return true;
+}
+
 void Checkpointer::run() {
   pthread_setname_np(pthread_self(), "parlor-ckpt");
+  // A pass that finds fewer new frames than this leaves the rest to the
+  // catch-up (a batch of a few hundred messages writes about as many).
+  constexpr int kFewFrames = 256;
+  constexpr int kMaxPasses = 4;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -57,13 +85,15 @@ void Checkpointer::run() {
       if (stopping_) return;
       wanted_ = false;
     }
-    int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                       nullptr);
-    // BUSY only means another checkpoint is running; the next commit asks again.
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      spdlog::warn("store: WAL checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
+    int before = 0;
+    bool ok = pass(before);
+    for (int n = 1; ok && n < kMaxPasses; ++n) {
+      int frames = 0;
+      ok = pass(frames);
+      if (frames - before < kFewFrames) break;
+      before = frames;
     }
-    if (rc == SQLITE_OK) catch_up_.store(true);
+    if (ok) catch_up_.store(true);
   }
 }
 

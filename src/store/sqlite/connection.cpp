@@ -3,6 +3,8 @@
 
 #include "store/sqlite/connection.hpp"
 
+#include "store/sqlite/checkpointer.hpp"
+
 namespace parlor::store::sqlite {
 
 SqliteConnection::SqliteConnection(const std::string& path, const OpenOptions& options)
@@ -46,6 +48,15 @@ std::uint64_t SqliteConnection::rows_changed() {
 
 bool SqliteConnection::in_transaction() {
   return db_.in_transaction();
+}
+
+void SqliteConnection::report_to(Checkpointer& c) {
+  checkpointer_ = &c;
+  c.watch(db_);
+}
+
+void SqliteConnection::between_batches() {
+  if (checkpointer_) checkpointer_->catch_up(db_);
 }
 
 void SqliteConnection::rollback_to_savepoint() {

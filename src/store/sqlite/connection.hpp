@@ -11,6 +11,8 @@
 
 namespace parlor::store::sqlite {
 
+class Checkpointer;
+
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(const std::string& path, const OpenOptions& options);
@@ -24,6 +26,10 @@ class SqliteConnection final : public Connection {
   void rollback_to_savepoint() override;
   std::uint64_t rows_changed() override;
   bool in_transaction() override;
+  void between_batches() override;
+  // Reports this connection's commits to `c` and finishes its checkpoints
+  // between batches. `c` must outlive this connection.
+  void report_to(Checkpointer& c);
 
   Id create_user(const UserRecord& u) override;
   std::optional<UserRecord> user_by_id(Id id) override;
@@ -93,6 +99,7 @@ class SqliteConnection final : public Connection {
   Id insert_message_row(const MessageRecord& m);
 
   Db db_;
+  Checkpointer* checkpointer_ = nullptr;
 };
 
 // The message columns every message read selects, in MessageRecord order.

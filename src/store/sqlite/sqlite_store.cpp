@@ -27,7 +27,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<Connection> connect() override {
     auto conn = std::make_unique<sqlite::SqliteConnection>(path_, options_);
-    if (checkpointer_) checkpointer_->watch(conn->db());
+    if (checkpointer_) conn->report_to(*checkpointer_);
     return conn;
   }
 

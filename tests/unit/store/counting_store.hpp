@@ -16,6 +16,8 @@ struct Counters {
   std::atomic<int> savepoints{0};
   std::atomic<int> savepoint_rollbacks{0};
   std::atomic<bool> fail_next_commit{false};
+  std::atomic<int> between_batches{0};
+  std::atomic<int> between_batches_in_transaction{0};  // calls made with a transaction open
 };
 
 class CountingConnection final : public Connection {
@@ -52,6 +54,11 @@ class CountingConnection final : public Connection {
   }
   std::uint64_t rows_changed() override { return inner_->rows_changed(); }
   bool in_transaction() override { return inner_->in_transaction(); }
+  void between_batches() override {
+    if (inner_->in_transaction()) ++counters_.between_batches_in_transaction;
+    ++counters_.between_batches;
+    inner_->between_batches();
+  }
   Id create_user(const UserRecord& u) override { return inner_->create_user(u); }
   std::optional<UserRecord> user_by_id(Id id) override { return inner_->user_by_id(id); }
   std::optional<UserRecord> user_by_username(const std::string& username) override {

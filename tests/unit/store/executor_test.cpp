@@ -317,6 +317,26 @@ TEST_P(ExecutorTest, CommitFailureReachesEveryDoneOfTheBatch) {
   EXPECT_EQ(store_->counters.rollbacks, 1);
 }
 
+TEST_P(ExecutorTest, UpkeepRunsAfterEachBatchAndItsCallbacks) {
+  Executor ex(*store_);
+  Gate gate;
+  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
+  gate.wait_entered();
+  // What each done of the second batch saw: upkeep had run for the first
+  // batch only.
+  std::vector<int> seen(3, -1);
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(ex.submit_write(create("b" + std::to_string(i)), [&, i](std::exception_ptr) {
+      seen[i] = store_->counters.between_batches;
+    }));
+  }
+  gate.release();
+  ex.stop();
+  EXPECT_EQ(seen, std::vector<int>(3, 1));
+  EXPECT_EQ(store_->counters.between_batches, 2);
+  EXPECT_EQ(store_->counters.between_batches_in_transaction, 0);
+}
+
 TEST_P(ExecutorTest, QueuesAreBounded) {
   Executor ex(*store_, ExecutorOptions{.reader_threads = 1, .max_queue = 3, .max_batch = 512});
   Gate gate;
