@@ -1,5 +1,8 @@
 // SqliteConnection's construction and transaction control.
+#include <sqlite3.h>
+
 #include <charconv>
+#include <cstring>
 
 #include "store/sqlite/connection.hpp"
 
@@ -8,24 +11,54 @@
 namespace parlor::store::sqlite {
 
 SqliteConnection::SqliteConnection(const std::string& path, const OpenOptions& options)
-    : db_(path, options) {}
+    : db_(path, options) {
+  sqlite3_update_hook(db_.handle(), &SqliteConnection::on_row_change, this);
+}
+
+void SqliteConnection::on_row_change(void* self, int, const char*, const char* table,
+                                     long long rowid) {
+  auto& cache = static_cast<SqliteConnection*>(self)->send_cache_;
+  if (std::strcmp(table, "rooms") == 0) {
+    cache.forget_room(rowid);
+  } else if (std::strcmp(table, "users") == 0) {
+    cache.forget_user(rowid);
+  }
+}
+
+void SqliteConnection::notice_other_commits() {
+  static constexpr char sql[] = "PRAGMA data_version";
+  auto q = db_.query(sql);
+  if (!q.step()) return;
+  const long long version = q.int64(0);
+  if (version != data_version_) send_cache_.clear();
+  data_version_ = version;
+}
 
 void SqliteConnection::begin_read() {
   static constexpr char sql[] = "BEGIN";
+  writing_ = false;
   db_.query(sql).run();
 }
 
 void SqliteConnection::begin_write() {
   static constexpr char sql[] = "BEGIN IMMEDIATE";
+  writing_ = false;
   db_.query(sql).run();
+  // Only now: with the write lock held, no other connection can commit
+  // until this transaction ends.
+  notice_other_commits();
+  writing_ = true;
 }
 
 void SqliteConnection::commit() {
   static constexpr char sql[] = "COMMIT";
   db_.query(sql).run();
+  writing_ = false;
 }
 
 void SqliteConnection::rollback() {
+  send_cache_.clear();
+  writing_ = false;
   // Some errors (disk full, I/O) end the transaction by themselves.
   if (!db_.in_transaction()) return;
   static constexpr char sql[] = "ROLLBACK";
@@ -64,6 +97,7 @@ void SqliteConnection::rollback_to_savepoint() {
   // savepoint always ends here and batches do not nest ever deeper.
   static constexpr char undo[] = "ROLLBACK TO job";
   static constexpr char release[] = "RELEASE job";
+  send_cache_.clear();
   db_.query(undo).run();
   db_.query(release).run();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/send_cache.hpp"
 #include "store/store.hpp"
 
 namespace parlor::store::sqlite {
@@ -98,8 +99,18 @@ class SqliteConnection final : public Connection {
   // The INSERT (and its mentions rows) of insert_message / append_message.
   Id insert_message_row(const MessageRecord& m);
 
+  // sqlite3_update_hook: keeps send_cache_ exact for rooms and users.
+  static void on_row_change(void* self, int op, const char* database, const char* table,
+                            long long rowid);
+  // Forgets the cache if another connection committed since the last look.
+  void notice_other_commits();
+  std::optional<Id> message_id_by_client_id(Id sender_id, const std::string& client_msg_id);
+
   Db db_;
   Checkpointer* checkpointer_ = nullptr;
+  SendCache send_cache_;
+  bool writing_ = false;  // in a transaction begun by begin_write (the cache is used only there)
+  long long data_version_ = -1;
 };
 
 // The message columns every message read selects, in MessageRecord order.

@@ -1,6 +1,8 @@
 // Message writes: insert, edit (with history), soft delete, pins, replies,
 // reactions. The mentions table holds one row per mentioned user other
 // than the sender, of live messages only, so counting reads one index.
+#include <algorithm>
+
 #include "store/sqlite/connection.hpp"
 
 namespace parlor::store::sqlite {
@@ -27,10 +29,18 @@ Id SqliteConnection::append_message(MessageRecord& m, std::int64_t room_rev) {
   // in this transaction tells the new value, so no read-back is needed.
   static constexpr char bump[] =
       "UPDATE rooms SET rev = ?2, last_seq = max(last_seq, ?2) WHERE id = ?1 AND rev = ?3";
+  // The bump drops the room from the send cache (update hook); it goes back
+  // with the values the bump wrote.
+  auto cached = send_cache_.take_room(m.room_id);
   db_.query(bump).bind(1, m.room_id).bind(2, room_rev + 1).bind(3, room_rev).run();
   if (db_.changes() != 1) {
     throw Error("sqlite: append_message: room " + std::to_string(m.room_id) +
                 " is missing or not at rev " + std::to_string(room_rev));
+  }
+  if (cached) {
+    cached->rev = room_rev + 1;
+    cached->last_seq = std::max(cached->last_seq, room_rev + 1);
+    send_cache_.put_room(std::move(*cached));
   }
   m.rev = room_rev + 1;
   m.seq = m.rev;

@@ -163,8 +163,29 @@ std::int64_t SqliteConnection::next_rev(Id room_id) {
   return q.int64(0);
 }
 
+std::optional<Id> SqliteConnection::message_id_by_client_id(Id sender_id,
+                                                            const std::string& client_msg_id) {
+  static constexpr char sql[] = "SELECT id FROM messages WHERE sender_id = ? AND client_msg_id = ?";
+  auto q = db_.query(sql);
+  q.bind(1, sender_id).bind_unowned(2, client_msg_id);
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
+}
+
 SendContext SqliteConnection::send_context(Id room_id, Id sender_id,
                                            const std::string& client_msg_id) {
+  if (writing_) {
+    if (auto hit = send_cache_.find(room_id, sender_id)) {
+      SendContext s;
+      s.room = *hit->room;
+      s.member = *hit->member;
+      s.sender = *hit->sender;
+      // Messages without a client id are stored with NULL, which matches nothing.
+      if (!client_msg_id.empty())
+        s.duplicate_id = message_id_by_client_id(sender_id, client_msg_id);
+      return s;
+    }
+  }
   // One row whatever exists: each part is a primary-key (or unique index)
   // lookup, NULL when missing.
   static constexpr char sql[] =
@@ -196,10 +217,15 @@ SendContext SqliteConnection::send_context(Id room_id, Id sender_id,
     s.room = read_room(q, room_at);
     if (!q.is_null(member_at)) s.member = read_member(q, member_at);
   }
+  if (writing_ && s.room && s.member && s.sender) send_cache_.keep(*s.room, *s.member, *s.sender);
   return s;
 }
 
+// Every statement that changes members forgets that membership in the send
+// cache: the update hook does not see WITHOUT ROWID tables.
+
 void SqliteConnection::add_member(const MemberRecord& m) {
+  send_cache_.forget_member(m.room_id, m.user_id);
   static constexpr char insert[] =
       "INSERT INTO members (room_id, user_id, role, joined_at, last_read_seq)"
       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, user_id) DO NOTHING";
@@ -215,6 +241,7 @@ void SqliteConnection::add_member(const MemberRecord& m) {
 }
 
 bool SqliteConnection::remove_member(Id room_id, Id user_id) {
+  send_cache_.forget_member(room_id, user_id);
   static constexpr char remove[] = "DELETE FROM members WHERE room_id = ? AND user_id = ?";
   static constexpr char count[] = "UPDATE rooms SET member_count = member_count - 1 WHERE id = ?";
   db_.query(remove).bind(1, room_id).bind(2, user_id).run();
@@ -243,11 +270,13 @@ std::vector<MemberRecord> SqliteConnection::members(Id room_id) {
 }
 
 void SqliteConnection::set_role(Id room_id, Id user_id, Role role) {
+  send_cache_.forget_member(room_id, user_id);
   static constexpr char sql[] = "UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?";
   db_.query(sql).bind(1, role_name(role)).bind(2, room_id).bind(3, user_id).run();
 }
 
 void SqliteConnection::set_last_read_seq(Id room_id, Id user_id, std::int64_t seq) {
+  send_cache_.forget_member(room_id, user_id);
   static constexpr char sql[] =
       "UPDATE members SET last_read_seq = ? WHERE room_id = ? AND user_id = ?";
   db_.query(sql).bind(1, seq).bind(2, room_id).bind(3, user_id).run();
