@@ -48,8 +48,9 @@ class SendCache {
       return std::hash<Id>()(p.first) * 31 + std::hash<Id>()(p.second);
     }
   };
-  // Past this many entries in any map, everything starts again.
-  static constexpr std::size_t kMaxEntries = 65536;
+  // Past this many entries in any map, everything starts again (a few MB
+  // at most; rooms and senders active at once are usually far fewer).
+  static constexpr std::size_t kMaxEntries = 16384;
 
   std::unordered_map<Id, RoomRecord> rooms_;
   std::unordered_map<std::pair<Id, Id>, MemberRecord, PairHash> members_;
