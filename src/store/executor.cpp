@@ -11,16 +11,23 @@
 namespace parlor::store {
 namespace {
 
-// A `done` that throws is a caller bug; it must not take a storage thread down.
+// Runs `step`, logging what it throws: for steps whose failure must not
+// take a storage thread down.
+template <class Step>
+void logging_errors(const char* what, Step&& step) {
+  try {
+    step();
+  } catch (const std::exception& e) {
+    spdlog::error("store: {}: {}", what, e.what());
+  } catch (...) {
+    spdlog::error("store: {}", what);
+  }
+}
+
+// A `done` that throws is a caller bug.
 void finish(const Executor::Done& done, std::exception_ptr error) {
   if (!done) return;
-  try {
-    done(std::move(error));
-  } catch (const std::exception& e) {
-    spdlog::error("store: a done callback threw: {}", e.what());
-  } catch (...) {
-    spdlog::error("store: a done callback threw");
-  }
+  logging_errors("a done callback threw", [&] { done(std::move(error)); });
 }
 
 }  // namespace
@@ -185,13 +192,7 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
       conn->commit();
     } catch (...) {
       batch_error = std::current_exception();
-      try {
-        conn->rollback();
-      } catch (const std::exception& e) {
-        spdlog::error("store: rollback after a failed batch failed: {}", e.what());
-      } catch (...) {
-        spdlog::error("store: rollback after a failed batch failed");
-      }
+      logging_errors("rollback after a failed batch failed", [&] { conn->rollback(); });
     }
     last_commit = Clock::now();
     errors.resize(batch.size(), nullptr);  // jobs never started when the batch failed early
@@ -203,13 +204,7 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       finish(batch[i].done, errors[i] ? errors[i] : batch_error);
     }
-    try {
-      conn->between_batches();
-    } catch (const std::exception& e) {
-      spdlog::error("store: upkeep between batches failed: {}", e.what());
-    } catch (...) {
-      spdlog::error("store: upkeep between batches failed");
-    }
+    logging_errors("upkeep between batches failed", [&] { conn->between_batches(); });
   }
 }
 
