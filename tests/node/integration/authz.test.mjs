@@ -129,3 +129,27 @@ test("archived rooms are read-only", async () => {
   const page = await api(server, "GET", `/api/rooms/${pub.id}/messages`, { token: member.token });
   assert.deepEqual(page.body.messages.map((x) => x.id), [m.message.id]);
 });
+
+// The writer keeps what a send read (room, membership, sender) for the next
+// send of the same user in the same room: each change below comes right
+// after such a send and must be seen by the next one.
+test("a member who just sent cannot send once removed or once the room is archived", async () => {
+  const kicked = await createRoom(server, owner.token, { name: "kick-" + Date.now(), member_ids: [member.user.id] });
+  assert.equal((await call(sm, "send_message", { room_id: kicked.id, content: "one", client_msg_id: "kick-1" })).ok, true);
+  assert.equal((await api(server, "DELETE", `/api/rooms/${kicked.id}/members/${member.user.id}`, { token: owner.token })).status, 200);
+  const afterKick = await call(sm, "send_message", { room_id: kicked.id, content: "two", client_msg_id: "kick-2" });
+  assert.equal(afterKick.ok, false);
+  assert.ok(["forbidden", "not_found"].includes(afterKick.error.code), afterKick.error.code);
+
+  const archived = await createRoom(server, owner.token, { name: "arch2-" + Date.now(), member_ids: [member.user.id] });
+  assert.equal((await call(sm, "send_message", { room_id: archived.id, content: "one", client_msg_id: "arch2-1" })).ok, true);
+  assert.equal((await api(server, "PATCH", `/api/rooms/${archived.id}`, { token: owner.token, body: { archived: true } })).status, 200);
+  const afterArchive = await call(sm, "send_message", { room_id: archived.id, content: "two", client_msg_id: "arch2-2" });
+  assert.equal(afterArchive.ok, false);
+  assert.equal(afterArchive.error.code, "forbidden");
+
+  for (const id of [kicked.id, archived.id]) {
+    const page = await api(server, "GET", `/api/rooms/${id}/messages`, { token: owner.token });
+    assert.deepEqual(page.body.messages.map((x) => x.content), ["one"]);
+  }
+});
