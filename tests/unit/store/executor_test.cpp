@@ -39,6 +39,11 @@ class Gate {
     };
   }
   void wait_entered() { entered_.get_future().wait(); }
+  // Queues this gate as a write and waits until the writer is inside it.
+  void hold(Executor& ex) {
+    ASSERT_TRUE(ex.submit_write(job(), nullptr));
+    wait_entered();
+  }
   void release() { released_.set_value(); }
 
  private:
@@ -87,8 +92,7 @@ class ExecutorTest : public ::testing::TestWithParam<Backend> {
 TEST_P(ExecutorTest, QueuedWritesShareOneCommit) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   std::atomic<int> ok{0};
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(ex.submit_write(create("u" + std::to_string(i)), [&](std::exception_ptr e) {
@@ -111,8 +115,7 @@ TEST_P(ExecutorTest, QueuedWritesShareOneCommit) {
 TEST_P(ExecutorTest, BatchesAreCappedAtMaxBatch) {
   Executor ex(*store_, ExecutorOptions{.reader_threads = 1, .max_queue = 1000, .max_batch = 10});
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   for (int i = 0; i < 95; ++i) ASSERT_TRUE(ex.submit_write(create("u" + std::to_string(i)), {}));
   gate.release();
   ex.stop();
@@ -153,8 +156,7 @@ TEST_P(ExecutorTest, UnderSteadyLoadTheCommitWindowGathersLaterWrites) {
 TEST_P(ExecutorTest, DoneCallbacksRunInSubmissionOrder) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   std::mutex mutex;
   std::vector<int> order;
   for (int i = 0; i < 50; ++i) {
@@ -175,8 +177,7 @@ TEST_P(ExecutorTest, DoneCallbacksRunInSubmissionOrder) {
 TEST_P(ExecutorTest, AFailingJobRollsBackOnlyItself) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   Dones dones(4);
   auto& errors = dones.errors;
   ASSERT_TRUE(ex.submit_write(create("a"), dones.at(0)));
@@ -209,8 +210,7 @@ TEST_P(ExecutorTest, AFailingJobRollsBackOnlyItself) {
 TEST_P(ExecutorTest, JobsRunWithoutSavepointsUntilOneFailsAfterChangingRows) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   int runs[5] = {};
   Dones dones(5);
   auto& errors = dones.errors;
@@ -265,8 +265,7 @@ TEST_P(ExecutorTest, JobsRunWithoutSavepointsUntilOneFailsAfterChangingRows) {
 TEST_P(ExecutorTest, AFailureThatEndsTheTransactionFailsTheWholeBatch) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   Dones dones(3);
   ASSERT_TRUE(ex.submit_write(create("before"), dones.at(0)));
   // As SQLite does on some I/O errors: the transaction is gone when the
@@ -293,8 +292,7 @@ TEST_P(ExecutorTest, AFailureThatEndsTheTransactionFailsTheWholeBatch) {
 TEST_P(ExecutorTest, CommitFailureReachesEveryDoneOfTheBatch) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   Dones dones(4);
   // The first job of the next batch arms the failure for that batch's commit.
   ASSERT_TRUE(ex.submit_write(
@@ -320,8 +318,7 @@ TEST_P(ExecutorTest, CommitFailureReachesEveryDoneOfTheBatch) {
 TEST_P(ExecutorTest, UpkeepRunsAfterEachBatchAndItsCallbacks) {
   Executor ex(*store_);
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();
+  gate.hold(ex);
   // What each done of the second batch saw: upkeep had run for the first
   // batch only.
   std::vector<int> seen(3, -1);
@@ -340,8 +337,7 @@ TEST_P(ExecutorTest, UpkeepRunsAfterEachBatchAndItsCallbacks) {
 TEST_P(ExecutorTest, QueuesAreBounded) {
   Executor ex(*store_, ExecutorOptions{.reader_threads = 1, .max_queue = 3, .max_batch = 512});
   Gate gate;
-  ASSERT_TRUE(ex.submit_write(gate.job(), nullptr));
-  gate.wait_entered();  // the gate job has left the queue
+  gate.hold(ex);  // the gate job has left the queue
   EXPECT_TRUE(ex.submit_write(create("a"), {}));
   EXPECT_TRUE(ex.submit_write(create("b"), {}));
   EXPECT_TRUE(ex.submit_write(create("c"), {}));
