@@ -22,6 +22,10 @@ struct ProcSample {
 
 ProcSample sample_process_tree(pid_t root);
 
+// The running allocation count bench/alloc_count publishes for `pid`;
+// false when that process runs without it.
+bool read_alloc_count(pid_t pid, std::uint64_t& out);
+
 // Raises this process's open-file soft limit to its hard limit; returns the new soft limit.
 std::uint64_t raise_fd_limit();
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "proc_stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace {
@@ -34,12 +35,8 @@ double thread_cpu_us() {
 
 // The running total bench/alloc_count publishes when preloaded; -1 without it.
 long long allocations() {
-  std::FILE* f = std::fopen(("/tmp/parlor-allocs." + std::to_string(getpid())).c_str(), "r");
-  if (!f) return -1;
-  long long n = -1;
-  if (std::fscanf(f, "%lld", &n) != 1) n = -1;
-  std::fclose(f);
-  return n;
+  std::uint64_t n = 0;
+  return parlor::bench::read_alloc_count(getpid(), n) ? static_cast<long long>(n) : -1;
 }
 
 // Wall time spent in each step of a message, summed over the run.
