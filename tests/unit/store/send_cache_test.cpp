@@ -36,17 +36,22 @@ class SendCacheTest : public ::testing::Test {
     return s;
   }
 
-  // Appends a message with the context's rev and commits.
-  void send(const std::string& client_msg_id) {
-    c_->begin_write();
-    auto s = c_->send_context(room_, user_, client_msg_id);
-    ASSERT_TRUE(s.room);
+  // Appends a message from the user to the room at `rev`.
+  void append(std::int64_t rev, const std::string& client_msg_id = "") {
     MessageRecord m;
     m.room_id = room_;
     m.sender_id = user_;
     m.content = "hi";
     m.client_msg_id = client_msg_id;
-    c_->append_message(m, s.room->rev);
+    c_->append_message(m, rev);
+  }
+
+  // Appends a message with the context's rev and commits.
+  void send(const std::string& client_msg_id) {
+    c_->begin_write();
+    auto s = c_->send_context(room_, user_, client_msg_id);
+    ASSERT_TRUE(s.room);
+    append(s.room->rev, client_msg_id);
     c_->commit();
   }
 
@@ -65,11 +70,7 @@ TEST_F(SendCacheTest, TheRoomsRevFollowsTheAppendsOfOneTransaction) {
     ASSERT_TRUE(s.room);
     EXPECT_EQ(s.room->rev, i);
     EXPECT_EQ(s.room->last_seq, i);
-    MessageRecord m;
-    m.room_id = room_;
-    m.sender_id = user_;
-    m.client_msg_id = "m" + std::to_string(i);
-    c_->append_message(m, s.room->rev);  // throws if the rev were stale
+    append(s.room->rev, "m" + std::to_string(i));  // throws if the rev were stale
   }
   c_->commit();
   EXPECT_EQ(c_->room_by_id(room_)->rev, 3);
@@ -143,10 +144,7 @@ TEST_F(SendCacheTest, ARollbackForgetsWhatItUndid) {
   ASSERT_TRUE(context(*c_).room);
   c_->begin_write();
   auto s = c_->send_context(room_, user_, "");
-  MessageRecord m;
-  m.room_id = room_;
-  m.sender_id = user_;
-  c_->append_message(m, s.room->rev);
+  append(s.room->rev);
   c_->remove_member(room_, user_);
   c_->rollback();
   auto after = context(*c_);
@@ -159,10 +157,7 @@ TEST_F(SendCacheTest, ARollbackToASavepointForgetsWhatItUndid) {
   c_->begin_write();
   auto s = c_->send_context(room_, user_, "");
   c_->savepoint();
-  MessageRecord m;
-  m.room_id = room_;
-  m.sender_id = user_;
-  c_->append_message(m, s.room->rev);
+  append(s.room->rev);
   c_->rollback_to_savepoint();
   EXPECT_EQ(c_->send_context(room_, user_, "").room->rev, 0);
   c_->commit();
