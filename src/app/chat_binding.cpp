@@ -29,6 +29,14 @@ std::vector<std::string> param_names(std::string_view pattern) {
   return names;
 }
 
+// The domain's reply to an event, sent as the Socket.IO ack (if the client
+// asked for one).
+chat::AckReply ack_reply(sio::Ack ack) {
+  return [ack = std::move(ack)](chat::AckBody result) {
+    if (ack.wanted()) ack.send_json(result.json());
+  };
+}
+
 http::verb to_verb(const std::string& method) {
   return http::string_to_verb(method);
 }
@@ -49,22 +57,14 @@ void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Names
     ns.on(std::string(name), [&service, event = std::string(name)](sio::SocketHandle socket,
                                                                    json::array args, sio::Ack ack) {
       json::value payload = args.empty() ? json::value() : std::move(args[0]);
-      service.event(socket.id(), event, std::move(payload), [ack](json::object result) {
-        json::array out;
-        out.emplace_back(std::move(result));
-        ack(std::move(out));
-      });
+      service.event(socket.id(), event, std::move(payload), ack_reply(std::move(ack)));
     });
   }
   // Anything else is answered by the domain too (`invalid`, unknown event).
   ns.on_any(
       [&service](sio::SocketHandle socket, std::string event, json::array args, sio::Ack ack) {
         json::value payload = args.empty() ? json::value() : std::move(args[0]);
-        service.event(socket.id(), event, std::move(payload), [ack](json::object result) {
-          json::array out;
-          out.emplace_back(std::move(result));
-          ack(std::move(out));
-        });
+        service.event(socket.id(), event, std::move(payload), ack_reply(std::move(ack)));
       });
   ns.on_disconnect([&service, &outbox](sio::SocketHandle socket, std::string reason) {
     spdlog::debug("socket {} disconnected: {}", socket.id(), reason);

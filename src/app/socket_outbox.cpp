@@ -12,6 +12,11 @@ void SocketOutbox::to_room(store::Id room_id, std::string_view event,
   ns_.emit_value_to_room(room_key(room_id), event, payload, except);
 }
 
+void SocketOutbox::to_room_json(store::Id room_id, std::string_view event,
+                                std::string_view payload_json) {
+  ns_.emit_json_to_room(room_key(room_id), event, payload_json);
+}
+
 void SocketOutbox::to_room_except_user(store::Id room_id, std::string_view event,
                                        const boost::json::value& payload, store::Id except_user) {
   ns_.emit_value_to_room_except(room_key(room_id), event, payload, user_key(except_user));

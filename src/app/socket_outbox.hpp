@@ -20,6 +20,8 @@ class SocketOutbox final : public chat::Outbox {
                      const boost::json::value& payload) override;
   void to_room(store::Id room_id, std::string_view event, const boost::json::value& payload,
                const chat::ConnId& except) override;
+  void to_room_json(store::Id room_id, std::string_view event,
+                    std::string_view payload_json) override;
   void to_room_except_user(store::Id room_id, std::string_view event,
                            const boost::json::value& payload, store::Id except_user) override;
   void to_user(store::Id user_id, std::string_view event,

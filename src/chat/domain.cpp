@@ -185,7 +185,10 @@ void Domain::busy(Finish finish) {
 
 Finish Domain::ack(AckReply reply) {
   return [reply = std::move(reply)](Outcome& o) {
-    reply(o.error ? error_ack(*o.error) : ok_ack(std::move(o.body)));
+    if (o.error) return reply(error_ack(*o.error));
+    AckBody a(ok_ack(std::move(o.body)));
+    a.raw = std::move(o.raw_body);
+    reply(std::move(a));
   };
 }
 
@@ -203,7 +206,7 @@ Finish Domain::respond(RestReply reply) {
   return [reply = std::move(reply)](Outcome& o) {
     if (o.error) return reply(error_response(*o.error));
     RestResponse r;
-    r.body = std::move(o.body);
+    r.body = o.raw_body ? merge_parsed(std::move(o.body), *o.raw_body) : std::move(o.body);
     reply(std::move(r));
   };
 }

@@ -56,6 +56,7 @@ struct Caller {
 struct Outcome {
   std::optional<Error> error;
   boost::json::object body;                  // the ack's / response's fields on success
+  std::optional<RawMember> raw_body;         // one more member, already serialized
   std::vector<std::function<void()>> after;  // on the strand, after the commit, before the reply
   // On the strand after the commit, before `after`: may fill `body` too, so a
   // job can leave rendering and notifying to the strand and keep the storage

@@ -5,6 +5,7 @@
 // followed by a to_room from the same thread reaches that connection.
 #pragma once
 
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ class Outbox {
   // The payload is encoded once for all recipients.
   virtual void to_room(store::Id room_id, std::string_view event, const boost::json::value& payload,
                        const ConnId& except = {}) = 0;
+  // The same with the payload already serialized (the JSON text of an
+  // object): a payload built around a value that also goes elsewhere (a new
+  // message, also in its sender's ack) is not serialized again. The default
+  // parses it back and calls to_room.
+  virtual void to_room_json(store::Id room_id, std::string_view event,
+                            std::string_view payload_json) {
+    to_room(room_id, event, boost::json::parse(payload_json));
+  }
   // Every connection subscribed to the room but none of `except_user`'s
   // (user_typing: the typist's other tabs must not see their own typing).
   // The default sends to the whole room; the app's Outbox overrides it.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "chat/outbox.hpp"
+#include "chat/raw_member.hpp"
 #include "store/records.hpp"
 
 namespace parlor::core {
@@ -51,7 +52,17 @@ struct RestRoute {
 // Called with nothing when the connection is accepted, or with the
 // CONNECT_ERROR payload ({"message":"unauthorized"}) when refused.
 using ConnectReply = std::function<void(std::optional<boost::json::object> refusal)>;
-using AckReply = std::function<void(boost::json::object ack)>;
+// An ack's payload: `fields`, and maybe one member already serialized (a
+// new message's JSON, which also went to its room).
+struct AckBody {
+  AckBody(boost::json::object f = {}) : fields(std::move(f)) {}  // implicit: most acks are fields
+  boost::json::object fields;
+  std::optional<RawMember> raw;
+
+  std::string json() const { return serialize_with(fields, raw ? &*raw : nullptr); }
+  boost::json::object object() const { return raw ? merge_parsed(fields, *raw) : fields; }
+};
+using AckReply = std::function<void(AckBody ack)>;
 
 // Knobs that are not in core::Config (mostly for tests).
 struct ServiceOptions {

@@ -159,19 +159,42 @@ std::string encode(const Packet& p) {
 
 std::string encode_event(std::string_view nsp, std::string_view event,
                          const boost::json::value& arg) {
-  std::string body = boost::json::serialize(arg);
-  std::string name = boost::json::serialize(boost::json::string_view(event.data(), event.size()));
-  std::string out;
-  out.reserve(nsp.size() + name.size() + body.size() + 5);
-  out.push_back('0' + static_cast<char>(PacketType::event));
+  return encode_event_json(nsp, event, boost::json::serialize(arg));
+}
+
+namespace {
+
+void put_type_and_nsp(std::string& out, PacketType type, std::string_view nsp) {
+  out.push_back(static_cast<char>('0' + static_cast<int>(type)));
   if (nsp != "/") {
     out += nsp;
     out.push_back(',');
   }
+}
+
+}  // namespace
+
+std::string encode_event_json(std::string_view nsp, std::string_view event,
+                              std::string_view arg_json) {
+  std::string name = boost::json::serialize(boost::json::string_view(event.data(), event.size()));
+  std::string out;
+  out.reserve(nsp.size() + name.size() + arg_json.size() + 5);
+  put_type_and_nsp(out, PacketType::event, nsp);
   out.push_back('[');
   out += name;
   out.push_back(',');
-  out += body;
+  out += arg_json;
+  out.push_back(']');
+  return out;
+}
+
+std::string encode_ack_json(std::string_view nsp, std::uint64_t id, std::string_view arg_json) {
+  std::string out;
+  out.reserve(nsp.size() + arg_json.size() + 24);
+  put_type_and_nsp(out, PacketType::ack, nsp);
+  out += std::to_string(id);
+  out.push_back('[');
+  out += arg_json;
   out.push_back(']');
   return out;
 }

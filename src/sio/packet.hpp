@@ -63,6 +63,12 @@ std::string encode(const Packet& p);
 // from `arg` (no copy into a Packet): the same text as encode() would give.
 std::string encode_event(std::string_view nsp, std::string_view event,
                          const boost::json::value& arg);
+// The same with `arg_json` already serialized (valid JSON text, spliced in
+// as is), for a value serialized once and sent in several packets.
+std::string encode_event_json(std::string_view nsp, std::string_view event,
+                              std::string_view arg_json);
+// The ACK packet `[arg]` for ack id `id`, `arg_json` already serialized.
+std::string encode_ack_json(std::string_view nsp, std::uint64_t id, std::string_view arg_json);
 
 boost::json::object placeholder(std::size_t num);
 

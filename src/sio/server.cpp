@@ -455,6 +455,13 @@ void Ack::operator()(json::array args, Attachments bins) const {
   on_socket_thread(s_, [frames](Client& c) { c.send(*frames); });
 }
 
+void Ack::send_json(std::string_view arg_json) const {
+  if (!s_ || used_->exchange(true)) return;
+  auto frames = std::make_shared<const detail::Frames>(
+      1, eio::make_frame(eio::PacketType::message, encode_ack_json(s_->nsp, id_, arg_json)));
+  on_socket_thread(s_, [frames](Client& c) { c.send(*frames); });
+}
+
 // -------------------------------------------------------------- Namespace
 
 Namespace::Namespace(std::string name, detail::ServerImpl* server)
@@ -592,6 +599,13 @@ void Namespace::emit_value_to_room(const std::string& room, std::string_view eve
 void Namespace::emit_value_to_room_except(const std::string& room, std::string_view event,
                                           const json::value& arg, const std::string& except_room) {
   post_to_members(impl_.get(), &room, value_event_frames(name_, event, arg), {}, except_room);
+}
+
+void Namespace::emit_json_to_room(const std::string& room, std::string_view event,
+                                  std::string_view arg_json, const std::string& except_socket_id) {
+  auto frames = std::make_shared<const detail::Frames>(
+      1, eio::make_frame(eio::PacketType::message, encode_event_json(name_, event, arg_json)));
+  post_to_members(impl_.get(), &room, std::move(frames), except_socket_id, {});
 }
 
 void Namespace::emit_value_to_socket(const std::string& socket_id, std::string_view event,

@@ -106,6 +106,9 @@ class Ack {
   Ack(std::shared_ptr<detail::SocketState> s, std::uint64_t id);
   bool wanted() const { return s_ != nullptr; }
   void operator()(boost::json::array args, Attachments bins = {}) const;
+  // Acknowledges with one argument given as JSON text (valid JSON, spliced
+  // in as is): for a value serialized once and also sent elsewhere.
+  void send_json(std::string_view arg_json) const;
 
  private:
   std::shared_ptr<detail::SocketState> s_;
@@ -160,6 +163,10 @@ class Namespace {
                           const boost::json::value& arg, const std::string& except_socket_id = {});
   void emit_value_to_room_except(const std::string& room, std::string_view event,
                                  const boost::json::value& arg, const std::string& except_room);
+  // The same with the argument already serialized (valid JSON text, spliced
+  // in as is): a value sent in several packets is serialized once.
+  void emit_json_to_room(const std::string& room, std::string_view event, std::string_view arg_json,
+                         const std::string& except_socket_id = {});
   void join(const std::string& socket_id, std::string room);
   void leave(const std::string& socket_id, std::string room);
   void disconnect(const std::string& socket_id, bool close_connection = false);

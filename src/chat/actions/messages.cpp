@@ -4,6 +4,7 @@
 #include "chat/access.hpp"
 #include "chat/json.hpp"
 #include "chat/mentions.hpp"
+#include "chat/raw_member.hpp"
 #include "chat/read_state/events.hpp"
 
 namespace parlor::chat::actions {
@@ -73,13 +74,12 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
   // Rendering and notifying happen on the strand, after the commit.
   o.complete = [&d, sent = std::move(sent)](Outcome& done) {
     const store::MessageRecord& m = sent->m;
-    json::value ev(json::object_kind);
-    auto& msg = ev.get_object()
-                    .emplace("message", message_json(m, sent->sender ? &*sent->sender : nullptr))
-                    .first->value();
-    d.outbox().to_room(m.room_id, "new_message", ev);
+    // Serialized once: the broadcast and the sender's ack splice the same text.
+    json::value msg = message_json(m, sent->sender ? &*sent->sender : nullptr);
+    auto raw = RawMember::of("message", msg);
+    d.outbox().to_room_json(m.room_id, "new_message", serialize_with({}, &raw));
     read_state::after_sent(d, m.room_id, m.sender_id, sent->mentioned, msg);
-    done.body["message"] = std::move(msg);
+    done.raw_body = std::move(raw);
   };
   return o;
 }

@@ -154,6 +154,10 @@ test("messages: send, resend, edit with history, react, pin, thread, delete tomb
   const first = await call(sa, "send_message", { room_id: room.id, content: `hello @${b.username}`, client_msg_id: "same-id" });
   assert.equal(first.ok, true);
   assert.deepEqual(first.message.mentions, [b.user.id]);
+  // the ack and the room's broadcast splice the same serialized message
+  const seen = await waitEvent(sb, "new_message", (p) => p.message.id === first.message.id);
+  assert.deepEqual(seen, { message: first.message });
+  assert.deepEqual(Object.keys(first).sort(), ["message", "ok"]);
   revs.push(first.message.rev);
   const again = await call(sa, "send_message", { room_id: room.id, content: `hello @${b.username}`, client_msg_id: "same-id" });
   assert.equal(again.message.id, first.message.id, "resend returns the original");

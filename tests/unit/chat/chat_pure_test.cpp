@@ -14,6 +14,7 @@
 #include "chat/error.hpp"
 #include "chat/json.hpp"
 #include "chat/mentions.hpp"
+#include "chat/raw_member.hpp"
 #include "chat/utf8.hpp"
 #include "chat/validation.hpp"
 
@@ -195,6 +196,21 @@ TEST(Json, RoomShapeDependsOnTheViewer) {
   EXPECT_EQ(member.at("rev"), 7);
   v.room.type = store::RoomType::dm;
   EXPECT_TRUE(room_json(v).contains("participants"));
+}
+
+TEST(Json, RawMemberIsSplicedAsItsOwnLastMember) {
+  json::value msg = json::parse(R"({"id":"1","content":"say \"hi\"\n","mentions":[]})");
+  auto raw = RawMember::of("message", msg);
+  EXPECT_EQ(*raw.json, json::serialize(msg));
+  EXPECT_EQ(serialize_with({}, &raw), json::serialize(json::object{{"message", msg}}));
+  json::object fields{{"ok", true}};
+  EXPECT_EQ(json::parse(serialize_with(fields, &raw)),
+            json::value(json::object{{"ok", true}, {"message", msg}}));
+  EXPECT_EQ(serialize_with(fields, nullptr), R"({"ok":true})");
+  EXPECT_EQ(merge_parsed(fields, raw), (json::object{{"ok", true}, {"message", msg}}));
+  // A key that needs escaping is escaped like any other.
+  auto odd = RawMember::of("a\"b", json::value(1));
+  EXPECT_EQ(json::parse(serialize_with({}, &odd)), json::value(json::object{{"a\"b", 1}}));
 }
 
 TEST(Errors, AcksAndStatuses) {

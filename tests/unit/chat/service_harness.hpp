@@ -127,7 +127,7 @@ class Harness {
   json::object emit(const ConnId& conn, const std::string& event, json::value payload) {
     std::promise<json::object> p;
     auto f = p.get_future();
-    service_->event(conn, event, payload, [&p](json::object a) { p.set_value(std::move(a)); });
+    service_->event(conn, event, payload, [&p](AckBody a) { p.set_value(a.object()); });
     return wait_for(f);
   }
 

@@ -123,6 +123,29 @@ TEST(SioPacket, EncodeEventMatchesEncode) {
   }
 }
 
+TEST(SioPacket, EncodeJsonTextMatchesEncode) {
+  // As a caller would have serialized it.
+  const std::string arg = boost::json::serialize(
+      boost::json::parse(R"({"message":{"id":"7","content":"a \"q\" \u00e9"}})"));
+  for (std::string nsp : {"/", "/admin"}) {
+    Packet ev;
+    ev.type = PacketType::event;
+    ev.nsp = nsp;
+    ev.data = boost::json::array{"new_message", boost::json::parse(arg)};
+    EXPECT_EQ(encode_event_json(nsp, "new_message", arg), encode(ev));
+    Packet ack;
+    ack.type = PacketType::ack;
+    ack.nsp = nsp;
+    ack.id = 12345678901234;
+    ack.data = boost::json::array{boost::json::parse(arg)};
+    EXPECT_EQ(encode_ack_json(nsp, 12345678901234, arg), encode(ack));
+    auto back = decode(encode_ack_json(nsp, 0, arg));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->id, 0u);
+    EXPECT_EQ(back->data, (boost::json::array{boost::json::parse(arg)}));
+  }
+}
+
 TEST(SioPacket, RoundTrip) {
   for (std::string s : {R"(0/a,{"x":1})", R"(2/a,5["e",null])", R"(3/a,5[])", "1/chat,",
                         R"(52-/a,5["e",{"_placeholder":true,"num":0}])"}) {
