@@ -1,9 +1,12 @@
 // Contract shapes for users, messages and rooms.
 #include "chat/json.hpp"
 
+#include <boost/json/parse.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+
+#include "chat/json_writer.hpp"
 
 namespace parlor::chat {
 
@@ -108,57 +111,86 @@ json::object user_json(const store::UserRecord& u, std::string_view status) {
   return o;
 }
 
-json::object sender_json(const store::UserRecord& u) {
-  json::object o;
-  o.reserve(4);
-  o["id"] = id_str(u.id);
-  o["username"] = u.username;
-  o["display_name"] = u.display_name.empty() ? u.username : u.display_name;
-  o["avatar_url"] = u.avatar_url.empty() ? json::value(nullptr) : json::value(u.avatar_url);
-  return o;
+namespace {
+
+// {id, username, display_name, avatar_url}
+void write_sender(JsonWriter& w, const store::UserRecord& u) {
+  w.begin_object();
+  w.key("id").decimal_string(u.id);
+  w.key("username").string(u.username);
+  w.key("display_name").string(u.display_name.empty() ? u.username : u.display_name);
+  w.key("avatar_url");
+  u.avatar_url.empty() ? w.null() : w.string(u.avatar_url);
+  w.end_object();
 }
 
-json::object message_json(const store::MessageRecord& m, const store::UserRecord* sender) {
-  json::object o;
-  o.reserve(20);  // every field below: no regrowth while filling
-  o["id"] = id_str(m.id);
-  o["room_id"] = id_str(m.room_id);
-  o["seq"] = m.seq;
-  o["rev"] = m.rev;
-  o["sender_id"] = id_str(m.sender_id);
+void write_time_or_null(JsonWriter& w, store::TimeMs t) {
+  t == 0 ? w.null() : w.string(iso_time(t));
+}
+
+void write_ids(JsonWriter& w, const std::vector<store::Id>& ids) {
+  w.begin_array();
+  for (auto id : ids) w.decimal_string(id);
+  w.end_array();
+}
+
+}  // namespace
+
+std::string message_text(const store::MessageRecord& m, const store::UserRecord* sender) {
+  std::string out;
+  out.reserve(600 + m.content.size());
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("id").decimal_string(m.id);
+  w.key("room_id").decimal_string(m.room_id);
+  w.key("seq").number(m.seq);
+  w.key("rev").number(m.rev);
+  w.key("sender_id").decimal_string(m.sender_id);
+  w.key("sender");
   if (sender) {
-    o["sender"] = sender_json(*sender);
+    write_sender(w, *sender);
   } else {
     store::UserRecord unknown;
     unknown.id = m.sender_id;
-    o["sender"] = sender_json(unknown);
+    write_sender(w, unknown);
   }
-  o["content"] = m.deleted ? std::string() : m.content;
-  o["mentions"] = m.deleted ? json::array() : id_array(m.mentions);
-  o["attachments"] = json::array();
-  o["parent_id"] = m.parent_id ? json::value(id_str(*m.parent_id)) : json::value(nullptr);
-  o["reply_count"] = m.reply_count;
-  o["last_reply_at"] = iso_time_or_null(m.last_reply_at);
-  json::array reactions;
+  w.key("content").string(m.deleted ? std::string_view() : std::string_view(m.content));
+  w.key("mentions");
+  static const std::vector<store::Id> none;
+  write_ids(w, m.deleted ? none : m.mentions);
+  w.key("attachments").begin_array().end_array();
+  w.key("parent_id");
+  m.parent_id ? w.decimal_string(*m.parent_id) : w.null();
+  w.key("reply_count").number(m.reply_count);
+  w.key("last_reply_at");
+  write_time_or_null(w, m.last_reply_at);
+  w.key("reactions").begin_array();
   if (!m.deleted) {
     for (const auto& r : m.reactions) {
       if (r.user_ids.empty()) continue;
-      json::object ro;
-      ro["emoji"] = r.emoji;
-      ro["count"] = static_cast<std::int64_t>(r.user_ids.size());
-      ro["user_ids"] = id_array(r.user_ids);
-      reactions.emplace_back(std::move(ro));
+      w.begin_object();
+      w.key("emoji").string(r.emoji);
+      w.key("count").number(static_cast<std::int64_t>(r.user_ids.size()));
+      w.key("user_ids");
+      write_ids(w, r.user_ids);
+      w.end_object();
     }
   }
-  o["reactions"] = std::move(reactions);
-  o["edited"] = m.edited_at != 0;
-  o["edited_at"] = iso_time_or_null(m.edited_at);
-  o["deleted"] = m.deleted;
-  o["pinned"] = m.pinned;
-  o["created_at"] = iso_time(m.created_at);
-  o["client_msg_id"] = m.client_msg_id;
-  o["link_previews"] = json::array();
-  return o;
+  w.end_array();
+  w.key("edited").boolean(m.edited_at != 0);
+  w.key("edited_at");
+  write_time_or_null(w, m.edited_at);
+  w.key("deleted").boolean(m.deleted);
+  w.key("pinned").boolean(m.pinned);
+  w.key("created_at").string(iso_time(m.created_at));
+  w.key("client_msg_id").string(m.client_msg_id);
+  w.key("link_previews").begin_array().end_array();
+  w.end_object();
+  return out;
+}
+
+json::object message_json(const store::MessageRecord& m, const store::UserRecord* sender) {
+  return json::parse(message_text(m, sender)).as_object();
 }
 
 json::object room_json(const RoomView& v) {

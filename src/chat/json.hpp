@@ -26,11 +26,12 @@ std::optional<store::RoomType> parse_room_type(std::string_view s);  // public|p
 // user: {id, username, display_name, avatar_url, status, custom_status, last_seen}
 // `status` is the shown one (online|away|busy|offline), decided by the caller.
 boost::json::object user_json(const store::UserRecord& u, std::string_view status);
-// {id, username, display_name, avatar_url}
-boost::json::object sender_json(const store::UserRecord& u);
-
-// The full message object. `sender` may be null (an unknown sender renders
-// with its id and empty names).
+// The full message object, as JSON text: one rendering, serialized once,
+// for a message that goes to many (a room's broadcast and the sender's ack).
+// `sender` may be null (an unknown sender renders with its id and empty
+// names; the sender is {id, username, display_name, avatar_url}).
+std::string message_text(const store::MessageRecord& m, const store::UserRecord* sender);
+// The same as a value (parsed from message_text, so the two never differ).
 boost::json::object message_json(const store::MessageRecord& m, const store::UserRecord* sender);
 
 // What a room looks like to one user.

@@ -7,10 +7,6 @@ namespace parlor::chat {
 
 namespace json = boost::json;
 
-RawMember RawMember::of(std::string key, const json::value& v) {
-  return {std::move(key), std::make_shared<const std::string>(json::serialize(v))};
-}
-
 std::string serialize_with(const json::object& fields, const RawMember* raw) {
   std::string out = json::serialize(fields);
   if (!raw) return out;

@@ -13,8 +13,6 @@ namespace parlor::chat {
 struct RawMember {
   std::string key;
   std::shared_ptr<const std::string> json;  // valid JSON text
-
-  static RawMember of(std::string key, const boost::json::value& v);
 };
 
 // `fields` as JSON text, with `raw` as its last member (when not null). A

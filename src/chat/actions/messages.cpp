@@ -74,12 +74,12 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
   // Rendering and notifying happen on the strand, after the commit.
   o.complete = [&d, sent = std::move(sent)](Outcome& done) {
     const store::MessageRecord& m = sent->m;
-    // Serialized once: the broadcast and the sender's ack splice the same text.
-    json::value msg = message_json(m, sent->sender ? &*sent->sender : nullptr);
-    auto raw = RawMember::of("message", msg);
-    d.outbox().to_room_json(m.room_id, "new_message", serialize_with({}, &raw));
+    // Rendered once, as text: the broadcast and the sender's ack splice it.
+    RawMember msg{"message", std::make_shared<const std::string>(
+                                 message_text(m, sent->sender ? &*sent->sender : nullptr))};
+    d.outbox().to_room_json(m.room_id, "new_message", serialize_with({}, &msg));
     read_state::after_sent(d, m.room_id, m.sender_id, sent->mentioned, msg);
-    done.raw_body = std::move(raw);
+    done.raw_body = std::move(msg);
   };
   return o;
 }

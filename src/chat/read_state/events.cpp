@@ -1,6 +1,8 @@
 // mark_read and the message hooks for read state (see events.hpp).
 #include "chat/read_state/events.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "chat/read_state/read_state.hpp"
 #include "chat/validation.hpp"
 
@@ -42,9 +44,9 @@ std::vector<store::Id> on_sent(store::Connection& c, const store::MessageRecord&
 }
 
 void after_sent(Domain& d, store::Id room_id, store::Id sender_id,
-                const std::vector<store::Id>& mentioned, const boost::json::value& message_json) {
+                const std::vector<store::Id>& mentioned, const RawMember& message) {
   d.typing().clear(room_id, sender_id);
-  send_mentions(d.outbox(), mentioned, message_json);
+  if (!mentioned.empty()) send_mentions(d.outbox(), mentioned, json::parse(*message.json));
 }
 
 void on_edited(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& before,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "chat/domain.hpp"
+#include "chat/raw_member.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
 
@@ -23,7 +24,7 @@ void register_events(Domain& d);
 // room ends.
 std::vector<store::Id> on_sent(store::Connection& c, const store::MessageRecord& m);
 void after_sent(Domain& d, store::Id room_id, store::Id sender_id,
-                const std::vector<store::Id>& mentioned, const boost::json::value& message_json);
+                const std::vector<store::Id>& mentioned, const RawMember& message);
 // An edit (after it is stored): `mention` to newly mentioned members, then
 // fresh counts to online members whose mention count moved.
 void on_edited(Domain& d, Outcome& o, store::Connection& c, const store::MessageRecord& before,
