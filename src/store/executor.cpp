@@ -76,6 +76,7 @@ bool Executor::push(Queue& q, Item item) {
       return false;
     }
     q.items.push_back(std::move(item));
+    ++q.pushed;
     wake = q.sleepers > 0 || q.items.size() >= options_.max_batch;
   }
   if (wake) q.ready.notify_one();
@@ -106,18 +107,36 @@ void Executor::writer_loop(std::unique_ptr<Connection> conn) {
   errors.reserve(options_.max_batch);
   const auto window = options_.commit_window;
   Clock::time_point last_commit{};
+  // How many jobs arrive within one window, from the rate seen between the
+  // openings of successive transactions (smoothed). Waiting out the window
+  // only pays when more than one is expected: at a slower pace each job
+  // would wait in vain, and the writer would wake four times for nothing.
+  double per_window = 0;
+  Clock::time_point last_opened{};
+  std::uint64_t pushed_at_last_open = 0;
   for (;;) {
     batch.clear();
     errors.clear();
+    std::uint64_t pushed = 0;
     {
       std::unique_lock lock(writes_.mutex);
       ++writes_.sleepers;
       writes_.ready.wait(lock, [&] { return writes_.stopping || !writes_.items.empty(); });
       --writes_.sleepers;
       if (writes_.items.empty()) return;  // stopping, and everything is drained
+      pushed = writes_.pushed;
     }
     const auto opened = Clock::now();
-    const bool steady = window.count() > 0 && opened - last_commit < window;
+    if (window.count() > 0 && last_opened != Clock::time_point{}) {
+      const auto elapsed = std::chrono::duration<double>(opened - last_opened).count();
+      const auto arrived = static_cast<double>(pushed - pushed_at_last_open);
+      const double now_per_window =
+          elapsed > 0 ? arrived / elapsed * std::chrono::duration<double>(window).count() : 0;
+      per_window = 0.75 * per_window + 0.25 * now_per_window;
+    }
+    last_opened = opened;
+    pushed_at_last_open = pushed;
+    const bool steady = window.count() > 0 && opened - last_commit < window && per_window > 1;
 
     // Takes what is queued now; under steady load, waits for more until the
     // window since `opened` ends, looking every quarter window (pushes do not

@@ -4,10 +4,12 @@
 // job queued (up to max_batch), runs them inside one transaction, commits
 // once (one fsync), then calls every job's `done`, in submission order, on
 // the writer thread. With a commit_window, a writer that
-// is under steady load (its last commit ended less than a window ago) keeps
-// the transaction open up to that long for jobs still arriving, so a stream
-// of messages shares one fsync instead of paying one each; an idle writer
-// commits a lone job at once. A job that throws has what it changed
+// is under steady load (its last commit ended less than a window ago, and
+// jobs have lately been arriving at more than one per window) keeps the
+// transaction open up to that long for jobs still arriving, so a stream of
+// messages shares one fsync instead of paying one each; an idle writer, or
+// one whose jobs come further apart than a window, commits a lone job at
+// once. A job that throws has what it changed
 // undone and its `done` gets the exception; the others still commit.
 // If the commit itself fails, every `done` of the batch gets that error.
 //
@@ -94,6 +96,7 @@ class Executor {
     // open for its commit window is not among them: it looks again on its
     // own, so a stream of jobs costs no wake-up per job.
     int sleepers = 0;
+    std::uint64_t pushed = 0;  // items ever pushed
   };
   bool push(Queue& q, Item item);
   void writer_loop(std::unique_ptr<Connection> conn);
