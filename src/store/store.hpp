@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "store/records.hpp"
@@ -89,6 +90,18 @@ class Connection {
   virtual bool remove_member(Id room_id, Id user_id) = 0;
   virtual std::optional<MemberRecord> member(Id room_id, Id user_id) = 0;
   virtual std::vector<MemberRecord> members(Id room_id) = 0;
+  // Every user who shares a room with `user_id`, each once, `user_id` first
+  // (whether or not it is in any room): presence's audience.
+  virtual std::vector<Id> room_sharers(Id user_id) {
+    std::vector<Id> ids{user_id};
+    std::unordered_set<Id> seen{user_id};
+    for (Id room : room_ids_of_user(user_id)) {
+      for (const MemberRecord& m : members(room)) {
+        if (seen.insert(m.user_id).second) ids.push_back(m.user_id);
+      }
+    }
+    return ids;
+  }
   virtual void set_role(Id room_id, Id user_id, Role role) = 0;
   virtual void set_last_read_seq(Id room_id, Id user_id, std::int64_t seq) = 0;
 

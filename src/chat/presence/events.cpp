@@ -66,13 +66,8 @@ boost::json::object user_object(const Hub& hub, store::UserRecord u) {
 }
 
 boost::json::array snapshot(store::Connection& c, store::Id user_id, const Hub& hub) {
-  std::unordered_set<store::Id> seen{user_id};
-  std::vector<store::Id> ids;
-  for (store::Id room : c.room_ids_of_user(user_id)) {
-    for (const store::MemberRecord& m : c.members(room)) {
-      if (seen.insert(m.user_id).second) ids.push_back(m.user_id);
-    }
-  }
+  auto ids = c.room_sharers(user_id);
+  ids.erase(ids.begin());  // the user: not in their own snapshot
   json::array out;
   for (const store::UserRecord& u : c.users_by_ids(ids)) out.emplace_back(user_object(hub, u));
   return out;

@@ -177,16 +177,7 @@ Hub::AudienceLookup store_audience(store::Executor& executor,
                                    std::function<void(std::function<void()>)> post) {
   return [&executor, post](store::Id user_id, Hub::Recipients done) {
     auto found = std::make_shared<std::vector<store::Id>>();
-    auto job = [user_id, found](store::Connection& c) {
-      found->clear();  // a write job may run twice before its commit
-      std::unordered_set<store::Id> seen{user_id};
-      found->push_back(user_id);
-      for (store::Id room : c.room_ids_of_user(user_id)) {
-        for (const store::MemberRecord& m : c.members(room)) {
-          if (seen.insert(m.user_id).second) found->push_back(m.user_id);
-        }
-      }
-    };
+    auto job = [user_id, found](store::Connection& c) { *found = c.room_sharers(user_id); };
     auto finish = [user_id, found, done, post](std::exception_ptr error) {
       if (error) {
         try {

@@ -59,6 +59,7 @@ class SqliteConnection final : public Connection {
   bool remove_member(Id room_id, Id user_id) override;
   std::optional<MemberRecord> member(Id room_id, Id user_id) override;
   std::vector<MemberRecord> members(Id room_id) override;
+  std::vector<Id> room_sharers(Id user_id) override;
   void set_role(Id room_id, Id user_id, Role role) override;
   void set_last_read_seq(Id room_id, Id user_id, std::int64_t seq) override;
 

@@ -1,4 +1,6 @@
 // Rooms, their change counter, and membership.
+#include <algorithm>
+
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/rows.hpp"
 
@@ -266,6 +268,28 @@ std::vector<MemberRecord> SqliteConnection::members(Id room_id) {
   q.bind(1, room_id);
   std::vector<MemberRecord> out;
   while (q.step()) out.push_back(read_member(q));
+  return out;
+}
+
+std::vector<Id> SqliteConnection::room_sharers(Id user_id) {
+  // Ids only, in one statement: members_by_user for the rooms, then the
+  // primary key (room_id, user_id) of each, which covers the user ids.
+  static constexpr char sql[] =
+      "SELECT user_id FROM members WHERE room_id IN"
+      " (SELECT room_id FROM members WHERE user_id = ?)";
+  auto q = db_.query(sql);
+  q.bind(1, user_id);
+  std::vector<Id> out;
+  while (q.step()) out.push_back(q.int64(0));
+  // Sorted and made unique in place: a hash set cost a node per member.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  auto self = std::lower_bound(out.begin(), out.end(), user_id);
+  if (self != out.end() && *self == user_id) {
+    std::rotate(out.begin(), self, self + 1);
+  } else {
+    out.insert(out.begin(), user_id);
+  }
   return out;
 }
 

@@ -157,10 +157,10 @@ TEST_P(ExecutorTest, JobsFurtherApartThanTheWindowDoNotWaitItOut) {
   using namespace std::chrono_literals;
   using Clock = std::chrono::steady_clock;
   constexpr auto window = 300ms;
-  Executor ex(*store_, ExecutorOptions{.reader_threads = 1,
-                                       .max_queue = 1000,
-                                       .max_batch = 512,
-                                       .commit_window = window});
+  Executor ex(
+      *store_,
+      ExecutorOptions{
+          .reader_threads = 1, .max_queue = 1000, .max_batch = 512, .commit_window = window});
   constexpr int jobs = 6;
   std::vector<std::promise<Clock::time_point>> done(jobs);
   std::vector<Clock::time_point> submitted(jobs);

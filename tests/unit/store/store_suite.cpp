@@ -364,6 +364,35 @@ TEST_P(StoreSuite, MembershipKeepsMemberCount) {
   EXPECT_EQ(c().room_by_id(room)->member_count, 2);
 }
 
+TEST_P(StoreSuite, RoomSharersAreEveryCoMemberOnceTheUserFirst) {
+  Id a = make_room("a");
+  Id b = make_room("b");
+  Id lone = make_room("lone");
+  Id me = make_user("me");
+  Id u1 = make_user("u1");
+  Id u2 = make_user("u2");
+  Id u3 = make_user("u3");
+  Id stranger = make_user("stranger");
+  EXPECT_EQ(c().room_sharers(me), (std::vector<Id>{me}));  // in no room yet
+  c().add_member(MemberRecord{a, u1, Role::owner, 1, 0});
+  c().add_member(MemberRecord{a, me, Role::member, 1, 0});
+  c().add_member(MemberRecord{a, u2, Role::member, 1, 0});
+  c().add_member(MemberRecord{b, u2, Role::owner, 1, 0});
+  c().add_member(MemberRecord{b, me, Role::member, 1, 0});
+  c().add_member(MemberRecord{b, u3, Role::member, 1, 0});
+  c().add_member(MemberRecord{lone, stranger, Role::owner, 1, 0});
+  auto ids = c().room_sharers(me);
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids[0], me);
+  std::sort(ids.begin() + 1, ids.end());
+  EXPECT_EQ(ids, (std::vector<Id>{me, u1, u2, u3}));
+  EXPECT_EQ(c().room_sharers(stranger), (std::vector<Id>{stranger}));
+  c().remove_member(b, me);
+  ids = c().room_sharers(me);
+  std::sort(ids.begin() + 1, ids.end());
+  EXPECT_EQ(ids, (std::vector<Id>{me, u1, u2}));
+}
+
 TEST_P(StoreSuite, RolesAndReadPositions) {
   Id room = make_room("r");
   Id u = make_user("u");
