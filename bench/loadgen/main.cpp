@@ -69,6 +69,7 @@ struct Args {
   double step_factor = 1.5;
   unsigned max_steps = 12;
   unsigned refine_steps = 2;
+  unsigned step_tries = 2;
   double p99_limit_ms = 50;
   std::uint32_t storm_clients = 0;
   std::string accounts;
@@ -103,6 +104,10 @@ int main(int argc, char** argv) {
   app.add_option("--content-bytes", a.content_bytes, "message content size");
   app.add_option("--step-factor", a.step_factor, "stepup: rate multiplier per step");
   app.add_option("--max-steps", a.max_steps, "stepup: at most this many steps");
+  app.add_option("--step-tries", a.step_tries,
+                 "stepup: tries of a rate before it counts as failed (a lone stall of this "
+                 "VM can fail a step far below the maximum)")
+      ->check(CLI::Range(1u, 5u));
   app.add_option("--refine-steps", a.refine_steps,
                  "stepup: after the first failing step, this many more between it and the last "
                  "passing one (geometric midpoints)");
@@ -266,7 +271,7 @@ int main(int argc, char** argv) {
     double best_rate = 0, best_deliveries = 0, failed_rate = 0;
     unsigned step = 0;
     // One step at `rate`: prints and records it; true if it passed.
-    auto run_step = [&](double rate, bool refining) {
+    auto run_step = [&](double rate, bool refining, unsigned attempt) {
       auto p = fleet.run_phase(rate, a.duration, a.drain);
       print_phase_row(std::cout, "step " + std::to_string(++step), p);
       auto j = to_json(p);
@@ -275,6 +280,7 @@ int main(int argc, char** argv) {
                   p.c.send_skipped == 0 && p.elapsed_s < a.duration + 1.0;
       j["passed"] = pass;
       j["refining"] = refining;
+      j["attempt"] = attempt;
       phases.push_back(std::move(j));
       // losses past saturation are the measurement; at the first step they are a bug
       if (step == 1 && has_errors(p)) failed = true;
@@ -285,8 +291,18 @@ int main(int argc, char** argv) {
       }
       return pass;
     };
-    for (double rate = a.rate; step < a.max_steps; rate *= a.step_factor) {
-      if (!run_step(rate, false)) {
+    // A rate passes if one of its tries does; a failed try leaves a backlog,
+    // so the next one waits for it to drain.
+    auto try_rate = [&](double rate, bool refining) {
+      for (unsigned t = 1; t <= a.step_tries; ++t) {
+        if (t > 1) std::this_thread::sleep_for(std::chrono::seconds(2));
+        if (run_step(rate, refining, t)) return true;
+      }
+      return false;
+    };
+    double rate = a.rate;
+    for (unsigned n = 0; n < a.max_steps; ++n, rate *= a.step_factor) {
+      if (!try_rate(rate, false)) {
         failed_rate = rate;
         break;
       }
@@ -297,7 +313,7 @@ int main(int argc, char** argv) {
     for (unsigned r = 0; failed_rate > 0 && best_rate > 0 && r < a.refine_steps; ++r) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
       double mid = std::sqrt(best_rate * failed_rate);
-      if (!run_step(mid, true)) failed_rate = mid;
+      if (!try_rate(mid, true)) failed_rate = mid;
     }
     doc["max_sustained"] = {{"msgs_per_s", best_rate}, {"deliveries_per_s", best_deliveries}};
     std::cout << "max sustained: " << best_rate << " msgs/s, " << best_deliveries

@@ -130,13 +130,20 @@ TEST(Json, TimesAreIsoUtcWithMilliseconds) {
   EXPECT_TRUE(iso_time_or_null(0).is_null());
 }
 
-TEST(Json, MessageShape) {
+// Message 5, seq 3 of room 2, sent by user 9.
+store::MessageRecord message_5() {
   store::MessageRecord m;
   m.id = 5;
   m.room_id = 2;
   m.seq = 3;
-  m.rev = 4;
+  m.rev = 3;
   m.sender_id = 9;
+  return m;
+}
+
+TEST(Json, MessageShape) {
+  store::MessageRecord m = message_5();
+  m.rev = 4;
   m.content = "hi @bob";
   m.mentions = {10};
   m.created_at = 1795343400123;
@@ -172,12 +179,8 @@ TEST(Json, MessageShape) {
 }
 
 TEST(Json, MessageTextIsWhatBoostJsonWouldSerialize) {
-  store::MessageRecord m;
-  m.id = 5;
-  m.room_id = 2;
-  m.seq = 3;
+  store::MessageRecord m = message_5();
   m.rev = 7;
-  m.sender_id = 9;
   m.content =
       "a \"quote\", a \\ and\ttabs\nlines\x01\x1f\x7f caf\xC3\xA9 \xF0\x9F\x91\x8D </script>";
   m.mentions = {10, 11};
