@@ -4,9 +4,10 @@
 // One update per real transition goes to every user who shares a room with
 // the user (the user included, so their other tabs agree), via
 // Outbox::to_user, and only to users who are online. Finding that audience
-// is one lookup per transition (the store-backed one reads the user's rooms
-// and their members on a reader thread), so the cost follows changes, not
-// users: opening and closing extra tabs costs no lookup at all.
+// is one lookup per transition (the store-backed one reads the ids of
+// everyone sharing a room with the user, in one statement queued behind the
+// writes: see store_audience), so the cost follows changes, not users:
+// opening and closing extra tabs costs no lookup at all.
 //
 // Order: a user's updates reach everyone in the order of the transitions.
 // At most one lookup per user is in flight; transitions that happen
