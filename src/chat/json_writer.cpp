@@ -4,6 +4,7 @@
 #include <array>
 #include <cassert>
 #include <charconv>
+#include <cstring>
 
 namespace parlor::chat {
 
@@ -52,10 +53,25 @@ JsonWriter& JsonWriter::close(char c) {
 JsonWriter& JsonWriter::key(std::string_view k) {
   assert(std::none_of(k.begin(), k.end(),
                       [](char c) { return escapes[static_cast<unsigned char>(c)]; }));
-  separate();
-  out_.push_back('"');
-  out_.append(k);
-  out_.append("\":", 2);
+  // The comma, the quoted name and the colon in one append: a message has
+  // twenty keys, and each append of a std::string checks its capacity.
+  char buf[64];
+  if (k.size() + 4 > sizeof buf) {
+    separate();
+    out_.push_back('"');
+    out_.append(k);
+    out_.append("\":", 2);
+  } else {
+    std::size_t n = 0;
+    if (!first_ && !after_key_) buf[n++] = ',';
+    first_ = false;
+    buf[n++] = '"';
+    std::memcpy(buf + n, k.data(), k.size());
+    n += k.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_.append(buf, n);
+  }
   after_key_ = true;
   return *this;
 }

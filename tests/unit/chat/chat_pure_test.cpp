@@ -217,12 +217,15 @@ TEST(Json, WriterEscapesEveryByteAsBoostJsonDoes) {
   JsonWriter w(out);
   w.begin_object();
   w.key("all").string(all);
+  const std::string long_key(70, 'k');  // past the writer's one-append buffer
+  w.key(long_key).begin_object().key("x").null().end_object();
   w.key("n").begin_array().number(-9223372036854775807 - 1).number(0).decimal_string(42);
   w.boolean(true).boolean(false).null().begin_object().end_object().begin_array().end_array();
   w.end_array();
   w.end_object();
   json::object expected;
   expected["all"] = all;
+  expected[long_key] = json::object{{"x", nullptr}};
   expected["n"] = json::array{std::int64_t(-9223372036854775807 - 1),
                               0,
                               "42",
