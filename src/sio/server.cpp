@@ -102,6 +102,12 @@ Frames encode_frames(const Packet& p, const Attachments& bins) {
   return frames;
 }
 
+// One text packet, already encoded, as the frames every recipient shares.
+std::shared_ptr<const Frames> text_frames(std::string packet) {
+  return std::make_shared<const Frames>(
+      1, eio::make_frame(eio::PacketType::message, std::move(packet)));
+}
+
 Packet event_packet(const std::string& nsp, std::string_view event, json::array&& args,
                     std::size_t attachments, std::optional<std::uint64_t> id = std::nullopt) {
   Packet p;
@@ -457,8 +463,7 @@ void Ack::operator()(json::array args, Attachments bins) const {
 
 void Ack::send_json(std::string_view arg_json) const {
   if (!s_ || used_->exchange(true)) return;
-  auto frames = std::make_shared<const detail::Frames>(
-      1, eio::make_frame(eio::PacketType::message, encode_ack_json(s_->nsp, id_, arg_json)));
+  auto frames = detail::text_frames(encode_ack_json(s_->nsp, id_, arg_json));
   on_socket_thread(s_, [frames](Client& c) { c.send(*frames); });
 }
 
@@ -575,9 +580,7 @@ void post_to_members(Namespace::Impl* impl, const std::string* room,
 std::shared_ptr<const detail::Frames> value_event_frames(const std::string& nsp,
                                                          std::string_view event,
                                                          const json::value& arg) {
-  detail::Frames frames;
-  frames.push_back(eio::make_frame(eio::PacketType::message, encode_event(nsp, event, arg)));
-  return std::make_shared<const detail::Frames>(std::move(frames));
+  return detail::text_frames(encode_event(nsp, event, arg));
 }
 
 }  // namespace
@@ -603,9 +606,9 @@ void Namespace::emit_value_to_room_except(const std::string& room, std::string_v
 
 void Namespace::emit_json_to_room(const std::string& room, std::string_view event,
                                   std::string_view arg_json, const std::string& except_socket_id) {
-  auto frames = std::make_shared<const detail::Frames>(
-      1, eio::make_frame(eio::PacketType::message, encode_event_json(name_, event, arg_json)));
-  post_to_members(impl_.get(), &room, std::move(frames), except_socket_id, {});
+  post_to_members(impl_.get(), &room,
+                  detail::text_frames(encode_event_json(name_, event, arg_json)), except_socket_id,
+                  {});
 }
 
 void Namespace::emit_value_to_socket(const std::string& socket_id, std::string_view event,
