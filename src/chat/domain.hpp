@@ -183,6 +183,7 @@ class Domain {
 void register_account_routes(Domain& d);  // rest_accounts.cpp
 void register_room_routes(Domain& d);     // rest_rooms.cpp
 void register_message_routes(Domain& d);  // rest_messages.cpp
+void register_search_routes(Domain& d);   // rest_search.cpp
 void register_room_events(Domain& d);     // events_rooms.cpp
 void register_message_events(Domain& d);  // events_messages.cpp
 void register_sync_event(Domain& d);      // events_sync.cpp

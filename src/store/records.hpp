@@ -118,4 +118,37 @@ struct HistoryPage {
   bool has_more_after = false;
 };
 
+// A message search (Connection::search_messages). Newest first.
+struct SearchQuery {
+  Id user_id = 0;             // searches the rooms this user is a member of,
+  std::optional<Id> room_id;  // or this one room (access checked by the caller)
+  // Every word must match; the last also as a prefix when last_is_prefix.
+  // No words: the filters alone choose.
+  std::vector<std::string> words;
+  bool last_is_prefix = true;
+  std::optional<Id> sender_id;
+  std::optional<TimeMs> from;  // created_at >= from
+  std::optional<TimeMs> to;    // created_at <= to
+  bool has_file = false;
+  std::optional<Id> before_id;  // the cursor: only messages with a smaller id
+  int limit = 20;
+};
+
+// Marks around each match in SearchHit::snippet: U+FDD0 and U+FDD1, Unicode
+// noncharacters, which no message is expected to hold.
+inline constexpr const char* kMatchStart = "\xEF\xB7\x90";
+inline constexpr const char* kMatchEnd = "\xEF\xB7\x91";
+
+struct SearchHit {
+  MessageRecord message;
+  // The text around the first matches, matches between kMatchStart and
+  // kMatchEnd, cut ends marked with "…"; empty when the query had no words.
+  std::string snippet;
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;  // newest first
+  bool has_more = false;
+};
+
 }  // namespace parlor::store

@@ -172,6 +172,21 @@ class Connection {
   // Non-deleted messages (replies included) with seq > after_seq mentioning
   // user_id, not counting the user's own messages.
   virtual std::int64_t count_mentions(Id room_id, Id user_id, std::int64_t after_seq) = 0;
+
+  // ---- search
+  // Adds to the search index up to `limit` of the messages not in it yet,
+  // oldest first, and returns how many it added (fewer than `limit`: it is
+  // up to date). Writes: writer only.
+  virtual std::size_t index_new_messages(std::size_t limit) {
+    (void)limit;
+    return 0;
+  }
+  // The indexed messages that match, newest first (call index_new_messages
+  // first, in an earlier transaction, to include the latest).
+  virtual SearchPage search_messages(const SearchQuery& q) {
+    (void)q;
+    throw Error("search is not supported by this store");
+  }
 };
 
 class Store {

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "store/sqlite/connection.hpp"
@@ -52,6 +53,10 @@ void SqliteConnection::begin_write() {
 
 void SqliteConnection::commit() {
   static constexpr char sql[] = "COMMIT";
+  if (writing_) {
+    using namespace std::chrono;
+    index_in_passing(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+  }
   db_.query(sql).run();
   writing_ = false;
 }

@@ -90,6 +90,9 @@ class SqliteConnection final : public Connection {
   std::int64_t count_unread(Id room_id, Id user_id, std::int64_t after_seq) override;
   std::int64_t count_mentions(Id room_id, Id user_id, std::int64_t after_seq) override;
 
+  std::size_t index_new_messages(std::size_t limit) override;
+  SearchPage search_messages(const SearchQuery& q) override;
+
   Db& db() { return db_; }
 
  private:
@@ -107,17 +110,33 @@ class SqliteConnection final : public Connection {
   void notice_other_commits();
   std::optional<Id> message_id_by_client_id(Id sender_id, const std::string& client_msg_id);
 
+  // Search index upkeep (search.cpp). index_in_passing runs in commit():
+  // it indexes what is new once kIndexEvery messages are waiting or
+  // kIndexIntervalMs passed since it last did.
+  static constexpr std::size_t kIndexEvery = 1024;
+  static constexpr TimeMs kIndexIntervalMs = 1000;
+  void index_in_passing(TimeMs now);
+  // Around a change of an indexed message's content: out with the old
+  // content (before), in with the new (after).
+  void unindex_message(Id id);
+  void reindex_message(Id id);
+
   Db db_;
   Checkpointer* checkpointer_ = nullptr;
   SendCache send_cache_;
   bool writing_ = false;  // in a transaction begun by begin_write (the cache is used only there)
   long long data_version_ = -1;
+  std::size_t unindexed_ = 0;  // messages inserted since the index last caught up (about)
+  TimeMs last_indexed_at_ = 0;
 };
 
 // The message columns every message read selects, in MessageRecord order.
 #define PARLOR_MESSAGE_COLUMNS                                                                   \
   "id, room_id, seq, rev, sender_id, content, mentions, parent_id, reply_count, last_reply_at, " \
   "edited_at, deleted, pinned, created_at, client_msg_id, attachment_ids"
+
+// One row of a query selecting PARLOR_MESSAGE_COLUMNS first (no reactions).
+MessageRecord read_message(const Query& q);
 
 // "1,2,3" <-> {1, 2, 3}
 std::string join_ids(const std::vector<Id>& ids);

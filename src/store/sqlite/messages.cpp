@@ -79,6 +79,7 @@ Id SqliteConnection::insert_message_row(const MessageRecord& m) {
     q.run();
   }
   Id id = db_.last_insert_rowid();
+  ++unindexed_;
   if (!m.deleted && !m.mentions.empty()) {
     std::vector<Id> mentioned;
     for (Id user : m.mentions) {
@@ -114,6 +115,7 @@ void SqliteConnection::edit_message(Id id, const std::string& content,
     deleted = q.boolean(3);
   }
   db_.query(history).bind(1, edited_at).bind(2, id).run();
+  unindex_message(id);
   db_.query(update)
       .bind(1, content)
       .bind(2, join_ids(mentions))
@@ -121,6 +123,7 @@ void SqliteConnection::edit_message(Id id, const std::string& content,
       .bind(4, rev)
       .bind(5, id)
       .run();
+  reindex_message(id);
   db_.query(clear).bind(1, id).run();
   if (deleted) return;
   std::vector<Id> mentioned;
@@ -139,7 +142,9 @@ void SqliteConnection::delete_message(Id id, std::int64_t rev) {
   static constexpr char mentions[] = "DELETE FROM mentions WHERE message_id = ?";
   static constexpr char reactions[] = "DELETE FROM reactions WHERE message_id = ?";
   static constexpr char edits[] = "DELETE FROM edits WHERE message_id = ?";
+  unindex_message(id);
   db_.query(update).bind(1, rev).bind(2, id).run();
+  reindex_message(id);
   db_.query(mentions).bind(1, id).run();
   db_.query(reactions).bind(1, id).run();
   db_.query(edits).bind(1, id).run();

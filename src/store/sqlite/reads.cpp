@@ -8,7 +8,6 @@
 #include "store/sqlite/connection.hpp"
 
 namespace parlor::store::sqlite {
-namespace {
 
 MessageRecord read_message(const Query& q) {
   MessageRecord m;
@@ -30,8 +29,6 @@ MessageRecord read_message(const Query& q) {
   m.attachment_ids = split_ids(q.text(15));
   return m;
 }
-
-}  // namespace
 
 std::vector<MessageRecord> SqliteConnection::read_messages(Query& q) {
   std::vector<MessageRecord> out;

@@ -112,6 +112,79 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
             std::string::npos);
 }
 
+MessageRecord message_in(Id room, Id sender, const std::string& content, std::int64_t seq) {
+  MessageRecord m;
+  m.room_id = room;
+  m.sender_id = sender;
+  m.content = content;
+  m.seq = m.rev = seq;
+  m.client_msg_id = "c" + std::to_string(seq);
+  return m;
+}
+
+TEST_F(SqliteStoreTest, TheWritersCommitsBringTheSearchIndexAlong) {
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  UserRecord u;
+  u.username = "u";
+  u.email = "u@example.com";
+  Id user = c->create_user(u);
+  RoomRecord r;
+  r.name = "r";
+  Id room = c->create_room(r);
+  SearchQuery q;
+  q.room_id = room;
+  q.words = {"hello"};
+  // The first write transaction indexes what it adds, at its commit.
+  c->begin_write();
+  c->insert_message(message_in(room, user, "hello one", 1));
+  c->commit();
+  EXPECT_EQ(c->search_messages(q).hits.size(), 1u);
+  // Within the interval, a few more wait for the next catch-up...
+  c->begin_write();
+  c->insert_message(message_in(room, user, "hello two", 2));
+  c->commit();
+  EXPECT_EQ(c->search_messages(q).hits.size(), 1u);
+  EXPECT_EQ(c->index_new_messages(100), 1u);
+  EXPECT_EQ(c->search_messages(q).hits.size(), 2u);
+  // ...unless a whole batch is waiting.
+  c->begin_write();
+  for (int i = 0; i < 1024; ++i) c->insert_message(message_in(room, user, "hello", 3 + i));
+  c->commit();
+  EXPECT_EQ(c->index_new_messages(100), 0u);
+  q.limit = 100;
+  EXPECT_TRUE(c->search_messages(q).has_more);
+}
+
+TEST_F(SqliteStoreTest, TheSearchMigrationIndexesExistingMessages) {
+  {
+    auto store = open_sqlite_store(path());
+    auto c = store->connect();
+    UserRecord u;
+    u.username = "u";
+    u.email = "u@example.com";
+    Id user = c->create_user(u);
+    RoomRecord r;
+    r.name = "r";
+    Id room = c->create_room(r);
+    c->insert_message(message_in(room, user, "from before the index", 1));
+  }
+  {
+    // As if the database predated migration 0003.
+    Raw raw(path());
+    raw.text("DROP TABLE messages_fts");
+    raw.text("DROP TABLE search_state");
+    raw.text("DELETE FROM schema_migrations WHERE version >= 3");
+  }
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  SearchQuery q;
+  q.room_id = 1;
+  q.words = {"before"};
+  EXPECT_EQ(c->search_messages(q).hits.size(), 1u);
+  EXPECT_EQ(c->index_new_messages(100), 0u);
+}
+
 // A user whose row fills most of a page (a few WAL pages per commit, with
 // its index entries).
 UserRecord page_sized_user(int i, std::size_t name_bytes) {

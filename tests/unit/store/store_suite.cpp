@@ -1011,6 +1011,146 @@ TEST_P(StoreSuite, MentionCountsIncludeRepliesNotDeletedOrOwn) {
   EXPECT_EQ(c().last_message(room)->content, "no mention");
 }
 
+// ---- search
+
+std::vector<Id> hit_ids(const SearchPage& page) {
+  std::vector<Id> out;
+  for (const auto& h : page.hits) out.push_back(h.message.id);
+  return out;
+}
+
+SearchQuery words_in(Id room, std::vector<std::string> words) {
+  SearchQuery q;
+  q.room_id = room;
+  q.words = std::move(words);
+  return q;
+}
+
+TEST_P(StoreSuite, SearchFindsIndexedMessagesNewestFirst) {
+  Id room = make_room("r");
+  Id u = make_user("u");
+  MessageRecord a = post(room, u, "The quick brown fox");
+  post(room, u, "nothing to see");
+  MessageRecord b = post(room, u, "a QUICK reply, with the fox again");
+  // Not in the index until it catches up.
+  EXPECT_TRUE(c().search_messages(words_in(room, {"fox"})).hits.empty());
+  EXPECT_EQ(c().index_new_messages(2), 2u);
+  EXPECT_EQ(c().index_new_messages(100), 1u);
+  EXPECT_EQ(c().index_new_messages(100), 0u);
+
+  auto page = c().search_messages(words_in(room, {"quick", "fox"}));
+  EXPECT_EQ(hit_ids(page), (std::vector<Id>{b.id, a.id}));
+  EXPECT_FALSE(page.has_more);
+  EXPECT_EQ(page.hits[1].message.content, "The quick brown fox");
+  EXPECT_EQ(page.hits[1].snippet, std::string("The ") + kMatchStart + "quick" + kMatchEnd +
+                                      " brown " + kMatchStart + "fox" + kMatchEnd);
+  // Every word must match; the last one also as a prefix, the others not.
+  EXPECT_TRUE(c().search_messages(words_in(room, {"quick", "cat"})).hits.empty());
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"bro"}))), (std::vector<Id>{a.id}));
+  EXPECT_TRUE(c().search_messages(words_in(room, {"bro", "fox"})).hits.empty());
+  auto exact = words_in(room, {"bro"});
+  exact.last_is_prefix = false;
+  EXPECT_TRUE(c().search_messages(exact).hits.empty());
+}
+
+TEST_P(StoreSuite, SearchFoldsCaseAndAccentsAndTakesQuotesAsText) {
+  Id room = make_room("r");
+  Id u = make_user("u");
+  MessageRecord m = post(room, u, "Crème brûlée at the café \"tonight\" OR NOT");
+  c().index_new_messages(100);
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"CREME", "brulee"}))),
+            (std::vector<Id>{m.id}));
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"\"tonight\""}))), (std::vector<Id>{m.id}));
+  // Query syntax in a word is only text: no error, no OR.
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"café", "OR", "NOT"}))),
+            (std::vector<Id>{m.id}));
+  EXPECT_TRUE(c().search_messages(words_in(room, {"tonight\" OR \"x"})).hits.empty());
+}
+
+TEST_P(StoreSuite, SearchFollowsEditsAndDeletes) {
+  Id room = make_room("r");
+  Id u = make_user("u");
+  MessageRecord indexed = post(room, u, "apple pie");
+  c().index_new_messages(100);
+  MessageRecord later = post(room, u, "apple tart");  // not indexed yet
+
+  c().edit_message(indexed.id, "banana pie", {}, 5000, c().next_rev(room));
+  c().edit_message(later.id, "banana tart", {}, 5001, c().next_rev(room));
+  EXPECT_TRUE(c().search_messages(words_in(room, {"apple"})).hits.empty());
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"banana"}))),
+            (std::vector<Id>{indexed.id}));
+  c().index_new_messages(100);
+  EXPECT_TRUE(c().search_messages(words_in(room, {"apple"})).hits.empty());
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"banana"}))),
+            (std::vector<Id>{later.id, indexed.id}));
+
+  c().delete_message(indexed.id, c().next_rev(room));
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"banana"}))), (std::vector<Id>{later.id}));
+  // Edited again after the delete's row change: still exact.
+  c().edit_message(later.id, "cherry tart", {}, 5002, c().next_rev(room));
+  EXPECT_TRUE(c().search_messages(words_in(room, {"banana"})).hits.empty());
+  EXPECT_EQ(hit_ids(c().search_messages(words_in(room, {"tart"}))), (std::vector<Id>{later.id}));
+  EXPECT_EQ(c().search_messages(words_in(room, {"tart"})).hits[0].message.content, "cherry tart");
+}
+
+TEST_P(StoreSuite, SearchFiltersAndPages) {
+  Id mine = make_room("mine");
+  Id theirs = make_room("theirs");
+  Id me = make_user("me");
+  Id you = make_user("you");
+  c().add_member(MemberRecord{mine, me, Role::member, 1, 0});
+  c().add_member(MemberRecord{mine, you, Role::member, 1, 0});
+  c().add_member(MemberRecord{theirs, you, Role::member, 1, 0});
+  MessageRecord m1 = post(mine, me, "report one");
+  MessageRecord m2 = post(mine, you, "report two");
+  MessageRecord m3 = post(theirs, you, "report three");
+  MessageRecord m4 = post(mine, you, "report four", m1.id);  // a thread reply
+  MessageRecord with_file = m2;
+  with_file.content = "report with a file";
+  with_file.attachment_ids = {7};
+  with_file.client_msg_id = "file";
+  with_file.seq = with_file.rev = c().next_rev(mine);
+  with_file.created_at = 9000;
+  with_file.id = c().insert_message(with_file);
+  c().index_new_messages(100);
+
+  SearchQuery q;
+  q.user_id = me;
+  q.words = {"report"};
+  EXPECT_EQ(hit_ids(c().search_messages(q)), (std::vector<Id>{with_file.id, m4.id, m2.id, m1.id}));
+  q.user_id = you;
+  EXPECT_EQ(c().search_messages(q).hits.size(), 5u);
+  q.user_id = me;
+  q.sender_id = you;
+  EXPECT_EQ(hit_ids(c().search_messages(q)), (std::vector<Id>{with_file.id, m4.id, m2.id}));
+  q.sender_id.reset();
+  q.from = m2.created_at;
+  q.to = m4.created_at;
+  EXPECT_EQ(hit_ids(c().search_messages(q)), (std::vector<Id>{m4.id, m2.id}));
+  q.from.reset();
+  q.to.reset();
+  q.has_file = true;
+  EXPECT_EQ(hit_ids(c().search_messages(q)), (std::vector<Id>{with_file.id}));
+  q.has_file = false;
+
+  q.limit = 2;
+  auto first = c().search_messages(q);
+  EXPECT_EQ(hit_ids(first), (std::vector<Id>{with_file.id, m4.id}));
+  EXPECT_TRUE(first.has_more);
+  q.before_id = m4.id;
+  auto second = c().search_messages(q);
+  EXPECT_EQ(hit_ids(second), (std::vector<Id>{m2.id, m1.id}));
+  EXPECT_FALSE(second.has_more);
+
+  // No words: the filters alone, no snippet; deleted messages never.
+  SearchQuery filters;
+  filters.room_id = theirs;
+  EXPECT_EQ(hit_ids(c().search_messages(filters)), (std::vector<Id>{m3.id}));
+  EXPECT_EQ(c().search_messages(filters).hits[0].snippet, "");
+  c().delete_message(m3.id, c().next_rev(theirs));
+  EXPECT_TRUE(c().search_messages(filters).hits.empty());
+}
+
 // ---- transactions
 
 TEST_P(StoreSuite, RollbackDiscardsAndCommitKeeps) {
