@@ -8,6 +8,9 @@ find_package(CLI11 REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(JWT REQUIRED IMPORTED_TARGET libjwt)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# Uploads: what a file is (libmagic), image sizes and thumbnails (libvips).
+pkg_check_modules(MAGIC REQUIRED IMPORTED_TARGET libmagic)
+pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips)
 # The server's allocator (docs/ARCHITECTURE.md says why). The sanitizers
 # bring their own malloc, so those builds keep glibc's.
 if(NOT PARLOR_SANITIZE)

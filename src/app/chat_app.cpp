@@ -5,11 +5,12 @@
 #include <stdexcept>
 
 #include "app/chat_binding.hpp"
+#include "media/local_storage.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parlor::app {
 
-ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router,
+ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Server& http,
                  net::Metrics& metrics) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -26,10 +27,13 @@ ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& ro
   executor_ = std::make_unique<store::Executor>(*store_, executor_options);
   store_metrics_ = std::make_unique<StoreMetrics>(metrics, *executor_);
   outbox_ = std::make_unique<SocketOutbox>(ns);
-  service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_);
+  files_ = std::make_unique<media::LocalStorage>(std::filesystem::path(config.data_dir) / "files");
+  chat::ServiceOptions service_options;
+  service_options.file_storage = files_.get();
+  service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_, service_options);
   service_->start();
   bind_socket_events(*service_, *outbox_, ns);
-  bind_rest_routes(*service_, router);
+  bind_rest_routes(*service_, http);
   spdlog::info("chat store: {} (synchronous={})", db_path,
                config.synchronous_full ? "FULL" : "NORMAL");
 }
@@ -42,6 +46,8 @@ void ChatApp::stop() {
   if (stopped_) return;
   stopped_ = true;
   service_->stop();
+  // Uploads still being written finish here; their replies are dropped.
+  files_.reset();
   executor_->stop();
   auto s = executor_->stats();
   spdlog::info("store: {} writes in {} commits (largest {}), {} reads, {} refused", s.writes,

@@ -9,10 +9,11 @@
 
 #include "app/socket_outbox.hpp"
 #include "app/store_metrics.hpp"
+#include "chat/files/storage.hpp"
 #include "chat/service.hpp"
 #include "core/config.hpp"
+#include "net/http_server.hpp"
 #include "net/metrics.hpp"
-#include "net/router.hpp"
 #include "sio/server.hpp"
 #include "store/executor.hpp"
 #include "store/store.hpp"
@@ -23,8 +24,7 @@ class ChatApp {
  public:
   // Opens (and migrates) the database; throws std::runtime_error with a
   // readable message when the data directory or database can't be used.
-  ChatApp(const core::Config& config, sio::Namespace& ns, net::Router& router,
-          net::Metrics& metrics);
+  ChatApp(const core::Config& config, sio::Namespace& ns, net::Server& http, net::Metrics& metrics);
   ~ChatApp();
 
   // After the sockets are closed: stops the domain's timers, then drains
@@ -36,6 +36,7 @@ class ChatApp {
   std::unique_ptr<store::Executor> executor_;
   std::unique_ptr<StoreMetrics> store_metrics_;
   std::unique_ptr<SocketOutbox> outbox_;
+  std::unique_ptr<chat::files::Storage> files_;
   std::unique_ptr<chat::Service> service_;
   bool stopped_ = false;
 };

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 
+#include "net/multipart.hpp"
+
 namespace parlor::app {
 namespace json = boost::json;
 namespace http = boost::beast::http;
@@ -73,15 +75,94 @@ void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Names
   });
 }
 
-void bind_rest_routes(chat::Service& service, net::Router& router) {
+namespace {
+
+// What every REST request carries besides its body.
+chat::RestRequest rest_request(const net::Request& req, const std::vector<std::string>& names,
+                               const net::Params& params) {
+  chat::RestRequest r;
+  for (const auto& n : names) r.params[n] = std::string(params.get(n));
+  for (const auto& [k, v] : req.query) r.query.emplace(k, v);
+  auto auth = req.header("authorization");
+  constexpr std::string_view bearer = "Bearer ";
+  if (auth.size() > bearer.size() &&
+      std::equal(bearer.begin(), bearer.end(), auth.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      })) {
+    r.bearer_token = std::string(auth.substr(bearer.size()));
+  }
+  r.peer_ip = req.peer;
+  return r;
+}
+
+// The domain's answer on the wire: JSON, or a file's bytes with its headers.
+chat::RestReply rest_reply(net::Responder responder) {
+  return [responder](chat::RestResponse res) {
+    if (res.raw) {
+      net::Response response{static_cast<http::status>(res.status), 11};
+      for (const auto& [name, value] : res.headers) response.set(name, value);
+      response.body() = *res.raw;
+      response.prepare_payload();
+      return responder.send(std::move(response));
+    }
+    auto response = net::make_json_response(static_cast<http::status>(res.status), res.body);
+    if (res.retry_after_ms > 0) {
+      response.set(http::field::retry_after, std::to_string((res.retry_after_ms + 999) / 1000));
+    }
+    responder.send(std::move(response));
+  };
+}
+
+// An upload's body: the first part named "file" (with or without a
+// filename) becomes RestRequest::upload; the body is moved, not copied.
+// Without one the domain answers `invalid` (after checking the token).
+void attach_upload(net::Request& req, chat::RestRequest& r) {
+  auto boundary = net::multipart_boundary(req.header("content-type"));
+  if (!boundary) return;
+  auto body = std::make_shared<const std::string>(std::move(req.message.body()));
+  auto parts = net::parse_multipart(*body, *boundary);
+  if (!parts) {
+    r.upload_problem =
+        "the multipart body is malformed (" + std::string(net::describe(parts.error())) + ")";
+    return;
+  }
+  for (auto& part : *parts) {
+    if (part.name != "file") continue;
+    r.upload = chat::UploadPart{body, part.data, part.filename.value_or("")};
+    return;
+  }
+}
+
+}  // namespace
+
+void bind_rest_routes(chat::Service& service, net::Server& http) {
+  net::Router& router = http.router();
   for (auto& route : service.rest_routes()) {
     auto names = param_names(route.pattern);
+    if (route.upload_limit > 0) {
+      // Its own mount: a body limit of its own, and the body is moved to
+      // the domain instead of copied.
+      net::Mount m;
+      m.prefix = route.pattern;
+      m.max_body_bytes = route.upload_limit;
+      m.on_request = [handler = route.handler, pattern = route.pattern](net::Request req,
+                                                                        net::Responder responder) {
+        if (req.path != pattern)
+          return responder.error(http::status::not_found, "not_found", "no such endpoint");
+        if (req.method() != http::verb::post)
+          return responder.error(http::status::method_not_allowed, "invalid", "method not allowed");
+        chat::RestRequest r = rest_request(req, {}, net::Params{});
+        attach_upload(req, r);
+        handler(std::move(r), rest_reply(responder));
+      };
+      http.mount(std::move(m));
+      continue;
+    }
     router.add(to_verb(route.method), route.pattern,
                [handler = route.handler, names](const net::Request& req, net::Params params,
                                                 net::Responder responder) {
-                 chat::RestRequest r;
-                 for (const auto& n : names) r.params[n] = std::string(params.get(n));
-                 for (const auto& [k, v] : req.query) r.query.emplace(k, v);
+                 chat::RestRequest r = rest_request(req, names, params);
                  if (!req.body().empty()) {
                    boost::system::error_code ec;
                    r.body = json::parse(req.body(), ec);
@@ -91,26 +172,18 @@ void bind_rest_routes(chat::Service& service, net::Router& router) {
                      return;
                    }
                  }
-                 auto auth = req.header("authorization");
-                 constexpr std::string_view bearer = "Bearer ";
-                 if (auth.size() > bearer.size() &&
-                     std::equal(bearer.begin(), bearer.end(), auth.begin(), [](char a, char b) {
-                       return std::tolower(static_cast<unsigned char>(a)) ==
-                              std::tolower(static_cast<unsigned char>(b));
-                     })) {
-                   r.bearer_token = std::string(auth.substr(bearer.size()));
-                 }
-                 r.peer_ip = req.peer;
-                 handler(std::move(r), [responder](chat::RestResponse res) {
-                   auto response =
-                       net::make_json_response(static_cast<http::status>(res.status), res.body);
-                   if (res.retry_after_ms > 0) {
-                     response.set(http::field::retry_after,
-                                  std::to_string((res.retry_after_ms + 999) / 1000));
-                   }
-                   responder.send(std::move(response));
-                 });
+                 handler(std::move(r), rest_reply(responder));
                });
+  }
+  // Files are served outside /api/ (their links carry no token): these
+  // prefixes go to the same router.
+  for (const char* prefix : {"/files/", "/thumbs/"}) {
+    net::Mount m;
+    m.prefix = prefix;
+    m.on_request = [&router](net::Request req, net::Responder responder) {
+      router.dispatch(req, std::move(responder));
+    };
+    http.mount(std::move(m));
   }
 }
 

@@ -4,12 +4,14 @@
 
 #include "app/socket_outbox.hpp"
 #include "chat/service.hpp"
-#include "net/router.hpp"
+#include "net/http_server.hpp"
 #include "sio/server.hpp"
 
 namespace parlor::app {
 
 void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Namespace& ns);
-void bind_rest_routes(chat::Service& service, net::Router& router);
+// REST routes go to the server's router; upload routes get mounts of their
+// own (their body limit), and /files/ and /thumbs/ are mounted onto the router.
+void bind_rest_routes(chat::Service& service, net::Server& http);
 
 }  // namespace parlor::app

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<app::ChatApp> chat;
   try {
-    chat = std::make_unique<app::ChatApp>(*config, io.of("/"), http.router(), metrics);
+    chat = std::make_unique<app::ChatApp>(*config, io.of("/"), http, metrics);
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());
     return 1;

@@ -293,6 +293,11 @@ void Domain::on_rest(std::string method, std::string pattern, AuthedRestHandler 
   routes_.push_back(RestRoute{std::move(method), std::move(pattern), std::move(handler)});
 }
 
+void Domain::on_upload(std::string pattern, std::size_t limit, AuthedRestHandler h) {
+  on_rest("POST", std::move(pattern), std::move(h));
+  routes_.back().upload_limit = limit;
+}
+
 void Domain::on_public_rest(std::string method, std::string pattern, RestHandler h) {
   auto handler = [this, h = std::move(h)](RestRequest req, RestReply reply) {
     post([h, req = std::move(req), reply = std::move(reply)]() mutable {

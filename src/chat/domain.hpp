@@ -114,6 +114,8 @@ class Domain {
   void on_event(std::string name, EventHandler h);
   void on_rest(std::string method, std::string pattern, AuthedRestHandler h);
   void on_public_rest(std::string method, std::string pattern, RestHandler h);
+  // A POST route whose body is a multipart upload of up to `limit` bytes.
+  void on_upload(std::string pattern, std::size_t limit, AuthedRestHandler h);
   const EventHandler* event_handler(const std::string& name) const;
   const std::vector<RestRoute>& routes() const { return routes_; }
 
@@ -134,6 +136,7 @@ class Domain {
   presence::Hub& presence() { return *presence_; }
   typing::Hub& typing() { return *typing_; }
   auth::RateLimiter& send_limiter() { return send_limiter_; }
+  files::Storage* file_storage() const { return options_.file_storage; }
   auth::RateLimiter& login_ip_limiter() { return login_ip_limiter_; }
   auth::RateLimiter& login_account_limiter() { return login_account_limiter_; }
 
@@ -184,6 +187,7 @@ void register_account_routes(Domain& d);  // rest_accounts.cpp
 void register_room_routes(Domain& d);     // rest_rooms.cpp
 void register_message_routes(Domain& d);  // rest_messages.cpp
 void register_search_routes(Domain& d);   // rest_search.cpp
+void register_file_routes(Domain& d);     // files/rest_files.cpp
 void register_room_events(Domain& d);     // events_rooms.cpp
 void register_message_events(Domain& d);  // events_messages.cpp
 void register_sync_event(Domain& d);      // events_sync.cpp

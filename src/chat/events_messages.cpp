@@ -10,6 +10,18 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr std::size_t kMaxAttachments = 10;
+
+// Missing, null, or a string of whitespace only.
+bool is_blank(const json::object& o, std::string_view field) {
+  const auto* v = o.if_contains(field);
+  if (!v || v->is_null()) return true;
+  if (!v->is_string()) return false;
+  for (char c : v->get_string())
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  return true;
+}
+
 void send_message(Domain& d, const Session& s, const json::value& payload, AckReply reply) {
   auto p = as_object(payload);
   if (!p) return reply(error_ack(p.error()));
@@ -19,19 +31,26 @@ void send_message(Domain& d, const Session& s, const json::value& payload, AckRe
   if (!cmid) return reply(error_ack(cmid.error()));
   auto parent = opt_id(*p, "parent_id");
   if (!parent) return reply(error_ack(parent.error()));
+  std::vector<store::Id> attachments;
   if (const auto* att = p->get().if_contains("attachment_ids"); att && !att->is_null()) {
-    if (!att->is_array()) return reply(error_ack(invalid("attachment_ids", "must be an array")));
-    if (!att->get_array().empty())
-      return reply(error_ack(invalid("attachment_ids", "uploads are not supported yet")));
+    auto ids = id_list(*p, "attachment_ids", kMaxAttachments, false);
+    if (!ids) return reply(error_ack(ids.error()));
+    if (ids->size() != att->as_array().size())
+      return reply(error_ack(invalid("attachment_ids", "lists a file twice")));
+    attachments = std::move(*ids);
   }
   if (const auto* m = p->get().if_contains("mentions"); m && !m->is_null() && !m->is_array())
     return reply(error_ack(invalid("mentions", "must be an array")));
-  auto content = message_content(*p, "content", d.config().max_message_chars);
+  // With attachments the text may be empty (a file on its own).
+  Result<std::string> content = std::string();
+  if (attachments.empty() || !is_blank(p->get(), "content"))
+    content = message_content(*p, "content", d.config().max_message_chars);
   if (!content) return reply(error_ack(content.error()));
   if (unsigned wait = d.send_limiter().take("u:" + std::to_string(s.user_id)))
     return reply(error_ack({Code::rate_limited, "sending too fast", wait}));
 
-  actions::NewMessage nm{*room, std::move(*content), std::move(*cmid), *parent};
+  actions::NewMessage nm{*room, std::move(*content), std::move(*cmid), *parent,
+                         std::move(attachments)};
   d.write([&d, user = s.user_id, nm = std::move(nm)](
               store::Connection& c) { return actions::send_message(d, c, user, nm); },
           Domain::ack(std::move(reply)));

@@ -134,7 +134,51 @@ void write_ids(JsonWriter& w, const std::vector<store::Id>& ids) {
   w.end_array();
 }
 
+void write_file(JsonWriter& w, const store::FileRecord& f) {
+  w.begin_object();
+  w.key("id").decimal_string(f.id);
+  w.key("url").string(file_url(f));
+  w.key("file_name").string(f.file_name);
+  w.key("file_size").number(f.file_size);
+  w.key("content_type").string(f.content_type);
+  w.key("thumbnail_url");
+  f.has_thumbnail ? w.string(thumbnail_url(f)) : w.null();
+  w.key("width");
+  f.width ? w.number(*f.width) : w.null();
+  w.key("height");
+  f.height ? w.number(*f.height) : w.null();
+  w.end_object();
+}
+
 }  // namespace
+
+std::string file_url(const store::FileRecord& f) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string url = "/files/" + f.storage_key + "/";
+  for (char c : f.file_name) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      url += c;
+    } else {
+      url += '%';
+      url += hex[u >> 4];
+      url += hex[u & 15];
+    }
+  }
+  return url;
+}
+
+std::string thumbnail_url(const store::FileRecord& f) {
+  return "/thumbs/" + f.storage_key + ".jpg";
+}
+
+json::object file_json(const store::FileRecord& f) {
+  std::string out;
+  JsonWriter w(out);
+  write_file(w, f);
+  return json::parse(out).as_object();
+}
 
 std::string message_text(const store::MessageRecord& m, const store::UserRecord* sender) {
   std::string out;
@@ -158,7 +202,10 @@ std::string message_text(const store::MessageRecord& m, const store::UserRecord*
   w.key("mentions");
   static const std::vector<store::Id> none;
   write_ids(w, m.deleted ? none : m.mentions);
-  w.key("attachments").begin_array().end_array();
+  w.key("attachments").begin_array();
+  if (!m.deleted)
+    for (const auto& f : m.attachments) write_file(w, f);
+  w.end_array();
   w.key("parent_id");
   m.parent_id ? w.decimal_string(*m.parent_id) : w.null();
   w.key("reply_count").number(m.reply_count);

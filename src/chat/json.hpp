@@ -26,6 +26,11 @@ std::optional<store::RoomType> parse_room_type(std::string_view s);  // public|p
 // user: {id, username, display_name, avatar_url, status, custom_status, last_seen}
 // `status` is the shown one (online|away|busy|offline), decided by the caller.
 boost::json::object user_json(const store::UserRecord& u, std::string_view status);
+// file: {id, url, file_name, file_size, content_type, thumbnail_url, width,
+// height}. The links: /files/<key>/<name, percent-encoded>, /thumbs/<key>.jpg.
+std::string file_url(const store::FileRecord& f);
+std::string thumbnail_url(const store::FileRecord& f);
+boost::json::object file_json(const store::FileRecord& f);
 // The full message object, as JSON text: one rendering, serialized once,
 // for a message that goes to many (a room's broadcast and the sender's ack).
 // `sender` may be null (an unknown sender renders with its id and empty

@@ -22,6 +22,7 @@ Service::Service(const core::Config& config, store::Executor& store, Outbox& out
   register_room_routes(d);
   register_message_routes(d);
   register_search_routes(d);
+  register_file_routes(d);
   register_room_events(d);
   register_message_events(d);
   register_sync_event(d);

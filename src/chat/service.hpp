@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "chat/outbox.hpp"
@@ -27,18 +29,34 @@ class Executor;
 
 namespace parlor::chat {
 
+namespace files {
+class Storage;
+}
+
 // ---- REST
+// A file in an upload's multipart body, as the app found it.
+struct UploadPart {
+  std::shared_ptr<const std::string> body;  // keeps `data` alive
+  std::string_view data;
+  std::string file_name;  // as the client sent it (not cleaned)
+};
+
 struct RestRequest {
   std::map<std::string, std::string> params;  // path parameters, e.g. "id"
   std::map<std::string, std::string> query;   // decoded query string
   boost::json::value body;                    // null when there was none
   std::string bearer_token;                   // from "Authorization: Bearer ..."
   std::string peer_ip;
+  std::optional<UploadPart> upload;  // upload routes only
+  std::string upload_problem;        // why there is none (a malformed body), if known
 };
 struct RestResponse {
   unsigned status = 200;
   boost::json::value body;  // an object; errors are {"error":{"code","message"}}
   unsigned retry_after_ms = 0;
+  // A body that is not JSON (a file's bytes): sent as is, with `headers`.
+  std::shared_ptr<const std::string> raw;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 using RestReply = std::function<void(RestResponse)>;
 using RestHandler = std::function<void(RestRequest, RestReply)>;
@@ -46,6 +64,9 @@ struct RestRoute {
   std::string method;   // "GET", "POST", "PATCH", "DELETE"
   std::string pattern;  // "/api/rooms/:id/members/:user_id"
   RestHandler handler;
+  // Upload routes take a multipart/form-data body of up to this many bytes
+  // (0: a JSON body, within the server's general limit).
+  std::size_t upload_limit = 0;
 };
 
 // ---- Socket.IO
@@ -74,6 +95,8 @@ struct ServiceOptions {
   double login_failures_per_ip_per_s = 1;
   double login_failures_per_account_burst = 10;
   double login_failures_per_account_per_s = 1.0 / 30;
+  // Where uploaded files' bytes go; null: uploads are refused (internal).
+  files::Storage* file_storage = nullptr;
 };
 
 class Service {

@@ -28,6 +28,7 @@ struct Config {
   // HTTP
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 2 * 1024 * 1024;
+  std::size_t max_upload_bytes = 25 * 1024 * 1024;  // one uploaded file
   unsigned http_read_timeout_ms = 30000;
 
   // Accounts and chat

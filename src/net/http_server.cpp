@@ -3,6 +3,7 @@
 #include "net/http_server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -31,6 +32,11 @@ struct Server::Shared {
   Gauge* connections;
   const std::atomic<bool>* ready;
 
+  std::size_t largest_body_limit() const {
+    std::size_t largest = options.max_body_bytes;
+    for (const auto& m : mounts) largest = std::max(largest, m.max_body_bytes);
+    return largest;
+  }
   const Mount* find_mount(std::string_view path) const {
     for (const auto& m : mounts) {
       std::string_view prefix = m.prefix;
@@ -75,7 +81,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(opts().max_header_bytes));
-    parser_->body_limit(opts().max_body_bytes);
+    // The largest limit of any mount while the header is read (Beast checks
+    // a Content-Length against it then), the request's own one after.
+    parser_->body_limit(shared_->largest_body_limit());
     stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -86,9 +94,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (ec) return on_read_error(ec);
     std::string path;
     std::multimap<std::string, std::string> query;
+    std::size_t limit = opts().max_body_bytes;
     if (parse_target(parser_->get().target(), path, query))
       if (const Mount* m = shared_->find_mount(path); m && m->max_body_bytes)
-        parser_->body_limit(m->max_body_bytes);
+        limit = m->max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > limit)
+      return on_read_error(http::error::body_limit);
+    parser_->body_limit(limit);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) return self->on_read_error(ec);

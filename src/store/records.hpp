@@ -55,6 +55,21 @@ struct ReactionRecord {
   std::vector<Id> user_ids;  // in the order they reacted
 };
 
+// An uploaded file (the bytes are kept outside the database).
+struct FileRecord {
+  Id id = 0;
+  std::string storage_key;  // names the bytes, and is the file's link
+  Id uploader_id = 0;
+  std::string file_name;
+  std::int64_t file_size = 0;
+  std::string content_type;
+  std::optional<int> width;  // images only
+  std::optional<int> height;
+  bool has_thumbnail = false;
+  TimeMs created_at = 0;
+  bool operator==(const FileRecord&) const = default;
+};
+
 struct MessageRecord {
   Id id = 0;
   Id room_id = 0;
@@ -73,6 +88,7 @@ struct MessageRecord {
   std::string client_msg_id;
   std::vector<Id> attachment_ids;
   std::vector<ReactionRecord> reactions;  // filled by reads; ordered by first reaction
+  std::vector<FileRecord> attachments;    // filled by reads: attachment_ids' files, in order
 };
 
 // Everything sending a message checks, read at once (Connection::send_context).

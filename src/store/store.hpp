@@ -173,6 +173,21 @@ class Connection {
   // user_id, not counting the user's own messages.
   virtual std::int64_t count_mentions(Id room_id, Id user_id, std::int64_t after_seq) = 0;
 
+  // ---- files
+  virtual Id insert_file(const FileRecord& f) {
+    (void)f;
+    throw Error("files are not supported by this store");
+  }
+  // Each known file once, in the order of first mention; unknown ids are skipped.
+  virtual std::vector<FileRecord> files_by_ids(const std::vector<Id>& ids) {
+    (void)ids;
+    return {};
+  }
+  virtual std::optional<FileRecord> file_by_key(const std::string& storage_key) {
+    (void)storage_key;
+    return std::nullopt;
+  }
+
   // ---- search
   // Adds to the search index up to `limit` of the messages not in it yet,
   // oldest first, and returns how many it added (fewer than `limit`: it is

@@ -51,6 +51,15 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
     if (parent->deleted) return fail(invalid("parent_id", "message is deleted"));
     root = std::move(parent);
   }
+  std::vector<store::FileRecord> files;
+  if (!nm.attachment_ids.empty()) {
+    files = c.files_by_ids(nm.attachment_ids);
+    if (files.size() != nm.attachment_ids.size())
+      return fail(invalid("attachment_ids", "no such file"));
+    for (const auto& f : files)
+      if (f.uploader_id != user_id)
+        return fail(invalid("attachment_ids", "only files you uploaded can be attached"));
+  }
   // The record as stored is the record to render: no reload. A new message
   // has no reactions, edits, pin or replies yet.
   struct Sent {
@@ -65,6 +74,8 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
   m.content = nm.content;
   if (nm.content.find('@') != std::string::npos) m.mentions = resolve_mentions(c, nm.content);
   m.client_msg_id = nm.client_msg_id;
+  m.attachment_ids = nm.attachment_ids;
+  m.attachments = std::move(files);
   m.created_at = d.now();
   if (root) m.parent_id = root->id;
   c.append_message(m, a->room.rev);

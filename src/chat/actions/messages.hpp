@@ -25,6 +25,7 @@ struct NewMessage {
   std::string content;
   std::string client_msg_id;
   std::optional<store::Id> parent_id;
+  std::vector<store::Id> attachment_ids;  // distinct; checked against the store
 };
 
 // {message}. A resend (same sender and client_msg_id) returns the stored

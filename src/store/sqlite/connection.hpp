@@ -90,6 +90,10 @@ class SqliteConnection final : public Connection {
   std::int64_t count_unread(Id room_id, Id user_id, std::int64_t after_seq) override;
   std::int64_t count_mentions(Id room_id, Id user_id, std::int64_t after_seq) override;
 
+  Id insert_file(const FileRecord& f) override;
+  std::vector<FileRecord> files_by_ids(const std::vector<Id>& ids) override;
+  std::optional<FileRecord> file_by_key(const std::string& storage_key) override;
+
   std::size_t index_new_messages(std::size_t limit) override;
   SearchPage search_messages(const SearchQuery& q) override;
 
@@ -99,6 +103,8 @@ class SqliteConnection final : public Connection {
   // Reads every row of a message query (columns: kMessageColumns), with reactions.
   std::vector<MessageRecord> read_messages(Query& q);
   void fill_reactions(MessageRecord& m);
+  // Reactions and attachments.
+  void fill_details(MessageRecord& m);
   void insert_mentions(Id message_id, Id room_id, std::int64_t seq, const std::vector<Id>& ids);
   // The INSERT (and its mentions rows) of insert_message / append_message.
   Id insert_message_row(const MessageRecord& m);

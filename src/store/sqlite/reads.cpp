@@ -33,8 +33,13 @@ MessageRecord read_message(const Query& q) {
 std::vector<MessageRecord> SqliteConnection::read_messages(Query& q) {
   std::vector<MessageRecord> out;
   while (q.step()) out.push_back(read_message(q));
-  for (auto& m : out) fill_reactions(m);
+  for (auto& m : out) fill_details(m);
   return out;
+}
+
+void SqliteConnection::fill_details(MessageRecord& m) {
+  fill_reactions(m);
+  if (!m.attachment_ids.empty()) m.attachments = files_by_ids(m.attachment_ids);
 }
 
 void SqliteConnection::fill_reactions(MessageRecord& m) {

@@ -147,7 +147,7 @@ SearchPage SqliteConnection::search_messages(const SearchQuery& s) {
     page.has_more = true;
     page.hits.resize(static_cast<std::size_t>(s.limit));
   }
-  for (auto& hit : page.hits) fill_reactions(hit.message);
+  for (auto& hit : page.hits) fill_details(hit.message);
   return page;
 }
 

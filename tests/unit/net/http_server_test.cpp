@@ -43,6 +43,16 @@ class HttpServerTest : public ::testing::Test {
     m.prefix = "/proto/";
     m.on_request = [](Request req, Responder r) { r.text(http::status::ok, "mount:" + req.path); };
     server_->mount(std::move(m));
+    // Body limits of their own, above and below the server's 1024.
+    for (auto [prefix, limit] : {std::pair{"/big/", 8192}, std::pair{"/small/", 100}}) {
+      Mount sized;
+      sized.prefix = prefix;
+      sized.max_body_bytes = static_cast<std::size_t>(limit);
+      sized.on_request = [](Request req, Responder r) {
+        r.text(http::status::ok, std::to_string(req.body().size()));
+      };
+      server_->mount(std::move(sized));
+    }
     ASSERT_FALSE(server_->listen());
     pool_.start();
   }
@@ -118,6 +128,22 @@ TEST_F(HttpServerTest, OversizeBodyIs413AndClosed) {
   auto res = roundtrip(s, req);
   EXPECT_EQ(res.result(), http::status::payload_too_large);
   EXPECT_FALSE(res.keep_alive());
+}
+
+TEST_F(HttpServerTest, AMountsBodyLimitRaisesOrLowersTheServers) {
+  auto post = [&](std::string target, std::size_t size) {
+    auto s = connect();
+    http::request<http::string_body> req{http::verb::post, target, 11};
+    req.body() = std::string(size, 'x');
+    return roundtrip(s, req);
+  };
+  auto res = post("/big/x", 8000);
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res.body(), "8000");
+  EXPECT_EQ(post("/big/x", 8193).result(), http::status::payload_too_large);
+  EXPECT_EQ(post("/small/x", 100).result(), http::status::ok);
+  EXPECT_EQ(post("/small/x", 101).result(), http::status::payload_too_large);
+  EXPECT_EQ(post("/api/echo", 1025).result(), http::status::payload_too_large);
 }
 
 TEST_F(HttpServerTest, OversizeHeadersAre431) {

@@ -174,6 +174,7 @@ TEST_F(SqliteStoreTest, TheSearchMigrationIndexesExistingMessages) {
     Raw raw(path());
     raw.text("DROP TABLE messages_fts");
     raw.text("DROP TABLE search_state");
+    raw.text("DROP TABLE files");
     raw.text("DELETE FROM schema_migrations WHERE version >= 3");
   }
   auto store = open_sqlite_store(path());

@@ -1151,6 +1151,52 @@ TEST_P(StoreSuite, SearchFiltersAndPages) {
   EXPECT_TRUE(c().search_messages(filters).hits.empty());
 }
 
+// ---- files
+
+FileRecord file_of(Id uploader, const std::string& key, const std::string& name) {
+  FileRecord f;
+  f.storage_key = key;
+  f.uploader_id = uploader;
+  f.file_name = name;
+  f.file_size = 1234;
+  f.content_type = "image/png";
+  f.width = 640;
+  f.height = 480;
+  f.has_thumbnail = true;
+  f.created_at = 4000;
+  return f;
+}
+
+TEST_P(StoreSuite, FilesAreFoundByIdAndKeyAndComeWithTheirMessages) {
+  Id room = make_room("r");
+  Id u = make_user("u");
+  FileRecord a = file_of(u, std::string(32, 'a'), "a.png");
+  FileRecord b = file_of(u, std::string(32, 'b'), "b.txt");
+  b.content_type = "text/plain";
+  b.width.reset();
+  b.height.reset();
+  b.has_thumbnail = false;
+  a.id = c().insert_file(a);
+  b.id = c().insert_file(b);
+  EXPECT_EQ(c().files_by_ids({b.id, 999, a.id, b.id}), (std::vector<FileRecord>{b, a}));
+  EXPECT_EQ(c().file_by_key(std::string(32, 'b')), b);
+  EXPECT_FALSE(c().file_by_key(std::string(32, 'c')));
+  EXPECT_THROW(c().insert_file(a), Error);  // the key is unique
+
+  MessageRecord m;
+  m.room_id = room;
+  m.sender_id = u;
+  m.attachment_ids = {b.id, a.id};
+  m.seq = m.rev = c().next_rev(room);
+  m.client_msg_id = "with-files";
+  m.id = c().insert_message(m);
+  EXPECT_EQ(c().message_by_id(m.id)->attachments, (std::vector<FileRecord>{b, a}));
+  EXPECT_EQ(c().history(newest_page_of(room)).messages.at(0).attachments.size(), 2u);
+  c().delete_message(m.id, c().next_rev(room));
+  EXPECT_TRUE(c().message_by_id(m.id)->attachments.empty());
+  EXPECT_TRUE(c().file_by_key(std::string(32, 'a')));  // the file stays
+}
+
 // ---- transactions
 
 TEST_P(StoreSuite, RollbackDiscardsAndCommitKeeps) {

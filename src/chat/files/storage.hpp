@@ -1,0 +1,36 @@
+// Where uploaded files' bytes are kept: an interface, so the domain never
+// sees the disk, libmagic or libvips (the app plugs in media::LocalStorage).
+// Both calls return at once and call `done` later, on another thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "chat/service.hpp"
+
+namespace parlor::chat::files {
+
+// What storing found out about the bytes.
+struct Stored {
+  std::string storage_key;   // 32 hex digits, random: names the bytes and is their link
+  std::string content_type;  // sniffed from the bytes
+  std::optional<int> width;  // images only
+  std::optional<int> height;
+  bool has_thumbnail = false;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  // Writes the bytes durably (and a thumbnail for images) under a new key.
+  // On failure `done` gets nullopt and a message for the log.
+  virtual void save(UploadPart part,
+                    std::function<void(std::optional<Stored>, std::string error)> done) = 0;
+  // The bytes of a stored file or of its thumbnail; nullopt if missing.
+  virtual void load(std::string storage_key, bool thumbnail,
+                    std::function<void(std::shared_ptr<const std::string>)> done) = 0;
+};
+
+}  // namespace parlor::chat::files

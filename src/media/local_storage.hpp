@@ -1,0 +1,36 @@
+// chat::files::Storage on the local disk: files/<2 hex>/<key> under the data
+// directory, thumbnails beside them as <key>.thumb.jpg. Each file is written
+// to a temporary name, synced, renamed and its directory synced, so a stored
+// file survives a crash once `save` reports it. The blocking work (disk,
+// libmagic, libvips) runs on this object's own worker thread.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <string>
+
+#include "chat/files/storage.hpp"
+
+namespace parlor::media {
+
+class LocalStorage final : public chat::files::Storage {
+ public:
+  // Creates `dir` if needed; throws std::runtime_error if it cannot.
+  explicit LocalStorage(std::filesystem::path dir);
+  ~LocalStorage() override;  // finishes queued work
+
+  void save(
+      chat::UploadPart part,
+      std::function<void(std::optional<chat::files::Stored>, std::string error)> done) override;
+  void load(std::string storage_key, bool thumbnail,
+            std::function<void(std::shared_ptr<const std::string>)> done) override;
+
+  // Where a key's bytes live (exposed for tests).
+  std::filesystem::path path_of(const std::string& storage_key, bool thumbnail) const;
+
+ private:
+  std::filesystem::path dir_;
+  boost::asio::thread_pool worker_{1};
+};
+
+}  // namespace parlor::media

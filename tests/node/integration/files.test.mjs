@@ -1,0 +1,192 @@
+// Uploads end to end: POST /api/upload (multipart), what the server finds in
+// the bytes, the file and thumbnail links, attachments on messages (ack,
+// broadcast, history, search), and every refusal.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { deflateSync } from "node:zlib";
+import { startServer, api, register, connect, call, sendOk, createRoom, waitEvent } from "./helpers.mjs";
+
+let server;
+before(async () => {
+  server = await startServer({ extraArgs: ["--send-rate-per-s", "1000", "--send-burst", "1000", "--max-upload-bytes", "200000"] });
+});
+after(async () => { await server?.stop(); });
+
+function crc32(buf) {
+  let c, crc = 0xffffffff;
+  for (const b of buf) {
+    c = (crc ^ b) & 0xff;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crc = (crc >>> 8) ^ c;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+// A real PNG of w x h RGBA pixels.
+function png(w, h) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 6; // 8-bit RGBA
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(Buffer.from([0]));
+    for (let x = 0; x < w; x++) rows.push(Buffer.from([x * 40 % 256, y * 60 % 256, 128, 200]));
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+// The frame size of a baseline or progressive JPEG.
+function jpegSize(b) {
+  for (let i = 2; i + 9 < b.length;) {
+    if (b[i] !== 0xff) return null;
+    const marker = b[i + 1];
+    if (marker === 0xc0 || marker === 0xc2) return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
+    i += 2 + b.readUInt16BE(i + 2);
+  }
+  return null;
+}
+
+async function upload(token, bytes, name, type = "application/octet-stream", field = "file") {
+  const form = new FormData();
+  form.append("note", "ignored");
+  form.append(field, new Blob([bytes], { type }), name);
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const r = await fetch(`${server.url}/api/upload`, { method: "POST", headers, body: form });
+  return { status: r.status, body: await r.json() };
+}
+
+async function get(path) {
+  const r = await fetch(server.url + path);
+  return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) };
+}
+
+test("an image upload: sniffed type, size, thumbnail, and both links serve the bytes", async () => {
+  const a = await register(server, "fa");
+  const bytes = png(600, 300);
+  const r = await upload(a.token, bytes, "holiday photo.png", "text/plain");
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const f = r.body;
+  assert.equal(typeof f.id, "string");
+  assert.equal(f.file_name, "holiday photo.png");
+  assert.equal(f.file_size, bytes.length);
+  assert.equal(f.content_type, "image/png");  // the bytes say so, not the client
+  assert.equal(f.width, 600);
+  assert.equal(f.height, 300);
+  assert.match(f.url, /^\/files\/[0-9a-f]{32}\/holiday%20photo\.png$/);
+  assert.match(f.thumbnail_url, /^\/thumbs\/[0-9a-f]{32}\.jpg$/);
+
+  const file = await get(f.url);
+  assert.equal(file.status, 200);
+  assert.deepEqual(file.bytes, bytes);
+  assert.equal(file.headers.get("content-type"), "image/png");
+  assert.equal(file.headers.get("x-content-type-options"), "nosniff");
+  assert.match(file.headers.get("content-disposition"), /^inline; filename="holiday photo.png"/);
+  const thumb = await get(f.thumbnail_url);
+  assert.equal(thumb.status, 200);
+  assert.equal(thumb.headers.get("content-type"), "image/jpeg");
+  assert.deepEqual([...thumb.bytes.subarray(0, 2)], [0xff, 0xd8]);
+  assert.deepEqual(jpegSize(thumb.bytes), { width: 400, height: 200 });
+
+  // The link is the permission: anything else is 404.
+  const key = f.url.split("/")[2];
+  assert.equal((await get(`/files/${key}/other.png`)).status, 404);
+  assert.equal((await get(`/files/${"0".repeat(32)}/holiday%20photo.png`)).status, 404);
+  assert.equal((await get(`/files/${key}`)).status, 404);
+  assert.equal((await get(`/files/${key.toUpperCase()}/holiday%20photo.png`)).status, 404);
+  assert.equal((await get(`/thumbs/${key}`)).status, 404);
+});
+
+test("other files: cleaned name, no thumbnail, served as a download", async () => {
+  const a = await register(server, "fb");
+  const html = Buffer.from("<!doctype html><html><body><script>alert(1)</script></body></html>\n");
+  const r = await upload(a.token, html, "..\\..\\évil.html", "image/png");
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.file_name, "évil.html");
+  assert.equal(r.body.content_type, "text/html");
+  assert.equal(r.body.thumbnail_url, null);
+  assert.equal(r.body.width, null);
+  const file = await get(r.body.url);
+  assert.equal(file.status, 200);
+  assert.deepEqual(file.bytes, html);
+  assert.match(file.headers.get("content-disposition"), /^attachment; filename="__vil.html"; filename\*=UTF-8''%C3%A9vil.html$/);
+  assert.match(file.headers.get("content-security-policy"), /default-src 'none'/);
+});
+
+test("refusals: no token, not multipart, no file part, empty, too large", async () => {
+  const a = await register(server, "fc");
+  assert.equal((await upload(null, Buffer.from("x"), "x.txt")).status, 401);
+  const json = await api(server, "POST", "/api/upload", { token: a.token, body: { file: "x" } });
+  assert.equal(json.status, 400);
+  assert.equal(json.body.error.code, "invalid");
+  const other = await upload(a.token, Buffer.from("x"), "x.txt", "text/plain", "attachment");
+  assert.equal(other.status, 400);
+  assert.match(other.body.error.message, /file/);
+  const empty = await upload(a.token, Buffer.alloc(0), "empty.txt");
+  assert.equal(empty.status, 400);
+  assert.match(empty.body.error.message, /empty/);
+  const big = await upload(a.token, Buffer.alloc(200001, 7), "big.bin");
+  assert.equal(big.status, 413);
+  assert.equal(big.body.error.code, "too_large");
+  const huge = await fetch(`${server.url}/api/upload`, {
+    method: "POST", headers: { authorization: `Bearer ${a.token}`, "content-type": "multipart/form-data; boundary=x" },
+    body: Buffer.alloc(400000, 7),
+  }).catch((e) => ({ status: "closed", e }));
+  assert.ok(huge.status === 413 || huge.status === "closed", String(huge.status));
+  const broken = await fetch(`${server.url}/api/upload`, {
+    method: "POST", headers: { authorization: `Bearer ${a.token}`, "content-type": "multipart/form-data; boundary=xyz" },
+    body: "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nno end",
+  });
+  assert.equal(broken.status, 400);
+  assert.equal((await broken.json()).error.code, "invalid");
+  assert.equal((await api(server, "GET", "/api/upload", { token: a.token })).status, 405);
+});
+
+test("attachments: sent with a message (text optional), broadcast, in history and search, gone on delete", async () => {
+  const a = await register(server, "fd");
+  const b = await register(server, "fe");
+  const room = await createRoom(server, a.token, { member_ids: [b.user.id] });
+  const sa = await connect(server, a.token);
+  const sb = await connect(server, b.token);
+  try {
+    const img = (await upload(a.token, png(20, 10), "dot.png")).body;
+    const doc = (await upload(a.token, Buffer.from("minutes of the meeting\n"), "notes.txt")).body;
+    const hers = (await upload(b.token, Buffer.from("hers\n"), "hers.txt")).body;
+
+    const m = await sendOk(sa, room.id, "", { attachment_ids: [doc.id, img.id] });
+    assert.equal(m.content, "");
+    assert.deepEqual(m.attachments, [doc, img]);
+    const seen = await waitEvent(sb, "new_message", (p) => p.message.id === m.id);
+    assert.deepEqual(seen.message.attachments, [doc, img]);
+    const hist = await api(server, "GET", `/api/rooms/${room.id}/messages`, { token: b.token });
+    assert.deepEqual(hist.body.messages.find((x) => x.id === m.id).attachments, [doc, img]);
+    const found = await api(server, "POST", "/api/search", { token: b.token, body: { room_id: room.id, has_file: true } });
+    assert.deepEqual(found.body.results.map((x) => x.message.id), [m.id]);
+
+    const bad = async (ids, why) => {
+      const ack = await call(sa, "send_message", { room_id: room.id, content: "x", client_msg_id: `bad-${Math.random()}`, attachment_ids: ids });
+      assert.equal(ack.ok, false, JSON.stringify(ids));
+      assert.equal(ack.error.code, "invalid");
+      assert.match(ack.error.message, why);
+    };
+    await bad([hers.id], /uploaded/);
+    await bad(["987654"], /no such file/);
+    await bad([doc.id, doc.id], /twice/);
+    await bad(Array.from({ length: 11 }, () => doc.id), /too many/);
+    await bad("x", /array/);
+    const blank = await call(sa, "send_message", { room_id: room.id, content: " ", client_msg_id: "blank" });
+    assert.equal(blank.ok, false);  // no text and no file
+
+    assert.equal((await call(sa, "delete_message", { message_id: m.id })).ok, true);
+    const after = await api(server, "GET", `/api/rooms/${room.id}/messages`, { token: b.token });
+    assert.deepEqual(after.body.messages.find((x) => x.id === m.id).attachments, []);
+  } finally { sa.close(); sb.close(); }
+});
