@@ -26,6 +26,8 @@ const tokens = new Map(); // token -> user id
 const rooms = new Map(); // id -> {id, name, description, type, members: Map(uid->role), rev, messages: [], pinned: Set, archived}
 const reads = new Map(); // `${uid}:${rid}` -> last_read_seq
 const sockets = new Map(); // uid -> Map(socketId -> {idle})
+const files = new Map(); // key -> {info, bytes, owner}
+const MAX_UPLOAD = 25 * 1024 * 1024;
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -96,7 +98,7 @@ function msgView(m) {
     sender: { id: u.id, username: u.username, display_name: u.display_name ?? u.username, avatar_url: null },
     content: m.deleted ? '' : m.content,
     mentions: m.deleted ? [] : m.mentions,
-    attachments: [],
+    attachments: m.deleted ? [] : (m.attachments ?? []),
     parent_id: m.parent_id,
     reply_count: replies.length,
     last_reply_at: replies.length ? replies[replies.length - 1].created_at : null,
@@ -224,6 +226,21 @@ async function rest(method, path, token, body, query) {
     const r = room(m[1], me.id, r0(m[1]));
     const limit = Number(query.get('limit') ?? 50);
     const top = r.messages.filter((x) => !x.parent_id);
+    const at = (name) => {
+      const target = r.messages.find((x) => x.id === query.get(name));
+      if (!target) throw new ApiError(404, 'not_found', `${name}: message not found`);
+      return top.filter((x) => x.seq < target.seq).length;
+    };
+    if (query.get('after')) {
+      const start = top.length - top.filter((x) => x.seq > r.messages.find((y) => y.id === query.get('after'))?.seq).length;
+      return { messages: top.slice(start, start + limit).map(msgView), has_more: start + limit < top.length };
+    }
+    if (query.get('around')) {
+      const i = at('around');
+      const start = Math.max(0, i - Math.floor(limit / 2));
+      const end = Math.min(top.length, i + limit - Math.floor(limit / 2));
+      return { messages: top.slice(start, end).map(msgView), has_more: start > 0 || end < top.length };
+    }
     let end = top.length;
     const before = query.get('before');
     if (before) end = top.findIndex((x) => x.id === before);
@@ -249,7 +266,76 @@ async function rest(method, path, token, body, query) {
     room(r.id, me.id);
     return { parent_message: msgView(msg), replies: r.messages.filter((x) => x.parent_id === msg.id).map(msgView) };
   }
+  if (path === '/api/search' && method === 'POST') return search(me, body);
   throw new ApiError(404, 'not_found', `no route ${method} ${path}`);
+}
+
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+// Words (the last also as a prefix), newest first, a cursor of the last id.
+function search(me, b) {
+  const words = fold(String(b.query ?? '')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const filtered = b.room_id || b.sender_id || b.from || b.to || b.has_file;
+  if (!words.length && !filtered) throw new ApiError(400, 'invalid', 'query: is required without a filter');
+  const scope = b.room_id ? [room(b.room_id, me.id, r0(b.room_id))] : [...rooms.values()].filter((r) => r.members.has(me.id));
+  const limit = Math.min(100, Math.max(1, Number(b.limit ?? 20)));
+  const matches = (m) => {
+    const tokens = fold(m.content).split(/[^\p{L}\p{N}]+/u);
+    return words.every((w, i) => tokens.some((t) => (i === words.length - 1 ? t.startsWith(w) : t === w)));
+  };
+  const hits = scope
+    .flatMap((r) => r.messages)
+    .filter((m) => !m.deleted && (!b.sender_id || m.sender_id === b.sender_id) && (!b.has_file || m.attachments?.length))
+    .filter((m) => (!b.from || m.created_at >= b.from) && (!b.to || m.created_at <= b.to) && matches(m))
+    .filter((m) => !b.cursor || Number(m.id) < Number(b.cursor))
+    .sort((x, y) => Number(y.id) - Number(x.id));
+  const page = hits.slice(0, limit);
+  const snippet = (m) => {
+    if (!words.length) return escapeHtml(m.content.slice(0, 160));
+    return m.content
+      .split(/([\p{L}\p{N}]+)/u)
+      .map((part, i) => (i % 2 && words.some((w) => fold(part).startsWith(w)) ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)))
+      .join('');
+  };
+  return {
+    results: page.map((m) => ({ message: msgView(m), snippet: snippet(m) })),
+    next_cursor: hits.length > limit ? page[page.length - 1].id : null,
+  };
+}
+
+// POST /api/upload: one multipart part named "file". PNG sizes are read from
+// the header; the image itself stands in for its thumbnail.
+async function upload(req, body) {
+  const me = auth((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+  if (body.length > MAX_UPLOAD) throw new ApiError(413, 'too_large', `at most ${MAX_UPLOAD} bytes`);
+  let form;
+  try {
+    form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData();
+  } catch {
+    throw new ApiError(400, 'invalid', 'body: not multipart');
+  }
+  const file = form.get('file');
+  if (!file || typeof file === 'string') throw new ApiError(400, 'invalid', 'file: missing');
+  const bytes = Buffer.from(await file.arrayBuffer());
+  if (!bytes.length) throw new ApiError(400, 'invalid', 'file: empty');
+  const name = (file.name || 'file').split(/[\\/]/).pop();
+  const key = randomUUID().replace(/-/g, '');
+  const url = `/files/${key}/${encodeURIComponent(name)}`;
+  const png = bytes.length > 24 && bytes.toString('latin1', 1, 4) === 'PNG';
+  const image = png || /^image\/(jpeg|gif|webp)$/.test(file.type);
+  const info = {
+    id: id(),
+    url,
+    file_name: name,
+    file_size: bytes.length,
+    content_type: png ? 'image/png' : file.type || 'application/octet-stream',
+    thumbnail_url: image ? url : null,
+    width: png ? bytes.readUInt32BE(16) : null,
+    height: png ? bytes.readUInt32BE(20) : null,
+  };
+  files.set(key, { info, bytes, owner: me.id });
+  return info;
 }
 const r0 = (rid) => rooms.get(rid)?.type !== 'public';
 
@@ -304,14 +390,21 @@ function onSocket(socket) {
   handle('send_message', (p) => {
     const r = room(rid(p), uid);
     const content = String(p.content ?? '');
-    if (!content.trim()) throw new ApiError(400, 'invalid', 'empty');
+    const ids = p.attachment_ids ?? [];
+    if (ids.length > 10) throw new ApiError(400, 'invalid', 'attachment_ids: at most 10');
+    const attachments = ids.map((fid) => {
+      const f = [...files.values()].find((x) => x.info.id === fid && x.owner === uid);
+      if (!f) throw new ApiError(400, 'invalid', 'attachment_ids: unknown file');
+      return f.info;
+    });
+    if (!content.trim() && !attachments.length) throw new ApiError(400, 'invalid', 'empty');
     if (content.length > 40000) throw new ApiError(413, 'too_large', 'too long');
     const dup = r.messages.find((x) => x.sender_id === uid && x.client_msg_id === p.client_msg_id);
     if (dup) return { message: msgView(dup) };
     const rev = change(r);
     const names = [...content.matchAll(/@([A-Za-z0-9_.-]+)/g)].map((x) => x[1]);
     const mentions = [...r.members.keys()].filter((m) => names.includes(users.get(m).username));
-    const msg = { id: id(), room_id: r.id, seq: rev, rev, sender_id: uid, content, mentions, parent_id: p.parent_id ?? null, reactions: new Map(), created_at: now(), client_msg_id: p.client_msg_id };
+    const msg = { id: id(), room_id: r.id, seq: rev, rev, sender_id: uid, content, mentions, attachments, parent_id: p.parent_id ?? null, reactions: new Map(), created_at: now(), client_msg_id: p.client_msg_id };
     r.messages.push(msg);
     const view = msgView(msg);
     toRoom(r, 'new_message', { message: view });
@@ -404,11 +497,16 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 const http = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname.startsWith('/api/')) {
-    let body = '';
-    for await (const c of req) body += c;
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const raw = Buffer.concat(chunks);
+    const body = url.pathname === '/api/upload' ? '' : raw.toString('utf8');
     try {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-      const out = await rest(req.method, url.pathname, token, body ? JSON.parse(body) : {}, url.searchParams);
+      const out =
+        url.pathname === '/api/upload' && req.method === 'POST'
+          ? await upload(req, raw)
+          : await rest(req.method, url.pathname, token, body ? JSON.parse(body) : {}, url.searchParams);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
     } catch (e) {
       res.writeHead(e.status ?? 500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: e.code ?? 'internal', message: e.message } }));
@@ -416,6 +514,19 @@ const http = createServer(async (req, res) => {
     return;
   }
   if (url.pathname === '/healthz') return res.end('ok');
+  const fm = /^\/files\/([0-9a-f]+)\//.exec(url.pathname);
+  if (fm) {
+    const f = files.get(fm[1]);
+    if (!f) return res.writeHead(404).end();
+    const inline = /^(image|video|audio)\/|^application\/pdf$/.test(f.info.content_type);
+    return res
+      .writeHead(200, {
+        'Content-Type': f.info.content_type,
+        'X-Content-Type-Options': 'nosniff',
+        ...(inline ? {} : { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(f.info.file_name)}` }),
+      })
+      .end(f.bytes);
+  }
   const file = normalize(url.pathname === '/' ? '/index.html' : url.pathname).replace(/^(\.\.[/\\])+/, '');
   try {
     const data = await readFile(join(webRoot, file));

@@ -7,8 +7,10 @@ import { AppContext, useServices, useSession, type AppServices } from './app-con
 import { AppShell } from './components/AppShell';
 import { AuthScreen } from './components/AuthScreen';
 import { createChatStore } from './stores/chat';
+import { createSearchStore } from './stores/search';
 import { createSessionStore } from './stores/session';
 import { createUiStore } from './stores/ui';
+import { createUploadStore } from './stores/uploads';
 import { createSocketTransport } from './transport/transport';
 import { notifyDesktop } from './viewmodels/browser';
 import './styles.css';
@@ -16,10 +18,17 @@ import './styles.css';
 const session = createSessionStore((getToken) => createRestClient(getToken), localStorage);
 const rest = createRestClient(() => session.getState().token);
 const chat = createChatStore({ transport: createSocketTransport(), rest, notify: notifyDesktop });
-const services: AppServices = { session, chat, ui: createUiStore(), rest };
+const services: AppServices = {
+  session,
+  chat,
+  ui: createUiStore(),
+  rest,
+  uploads: createUploadStore((file, onProgress, opts) => rest.uploadFile(file, onProgress, opts)),
+  search: createSearchStore({ rest }),
+};
 
 function Root() {
-  const { session: s, chat: c } = useServices();
+  const { session: s, chat: c, uploads, search } = useServices();
   const phase = useSession((x) => x.phase);
   const user = useSession((x) => x.user);
   const token = useSession((x) => x.token);
@@ -35,6 +44,9 @@ function Root() {
     return () => {
       unsub();
       c.getState().stop();
+      // Another account may sign in next: nothing of this one's drafts or searches stays.
+      uploads.getState().forget();
+      search.getState().forget();
     };
     // Only a new sign-in restarts the connection.
     // eslint-disable-next-line react-hooks/exhaustive-deps

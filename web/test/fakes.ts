@@ -93,15 +93,33 @@ export function msg(roomId: string, seq: number, patch: Partial<Message> = {}): 
   };
 }
 
-export function fakeRest(rooms: Room[], history: Record<string, Message[]> = {}): RestClient & { historyCalls: number } {
+export type FakeRest = RestClient & {
+  historyCalls: number;
+  historyQueries: { before?: string; after?: string; around?: string }[];
+};
+
+export function fakeRest(rooms: Room[], history: Record<string, Message[]> = {}): FakeRest {
   const api = {
     historyCalls: 0,
     listRooms: async () => rooms,
     getRoom: async (id: string) => rooms.find((r) => r.id === id)!,
-    history: async (roomId: string, q: { before?: string; limit?: number }) => {
+    historyQueries: [] as { before?: string; after?: string; around?: string }[],
+    history: async (roomId: string, q: { before?: string; after?: string; around?: string; limit?: number }) => {
       api.historyCalls++;
+      api.historyQueries.push({ before: q.before, after: q.after, around: q.around });
       const all = history[roomId] ?? [];
       const limit = q.limit ?? 50;
+      if (q.after) {
+        const start = all.findIndex((m) => m.id === q.after) + 1;
+        return { messages: all.slice(start, start + limit), has_more: start + limit < all.length };
+      }
+      if (q.around) {
+        // As the server: limit/2 older, then the centre and newer; has_more for either end.
+        const i = all.findIndex((m) => m.id === q.around);
+        const start = Math.max(0, i - Math.floor(limit / 2));
+        const end = Math.min(all.length, i + (limit - Math.floor(limit / 2)));
+        return { messages: all.slice(start, end), has_more: start > 0 || end < all.length };
+      }
       let end = all.length;
       if (q.before) end = all.findIndex((m) => m.id === q.before);
       const start = Math.max(0, end - limit);
@@ -112,7 +130,7 @@ export function fakeRest(rooms: Room[], history: Record<string, Message[]> = {})
       throw new Error('no thread');
     },
   };
-  return api as unknown as RestClient & { historyCalls: number };
+  return api as unknown as FakeRest;
 }
 
 export const flush = () => new Promise((r) => setTimeout(r, 0));

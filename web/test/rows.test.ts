@@ -18,7 +18,7 @@ describe('buildRows', () => {
   });
 
   it('marks our last message seen when the other side read it, and shows pending last', () => {
-    const pending = [{ client_msg_id: 'c9', room_id: 'r', parent_id: null, content: 'x', mentions: [], status: 'sending' as const, created_at: d.created_at, attempt: 1 }];
+    const pending = [{ client_msg_id: 'c9', room_id: 'r', parent_id: null, content: 'x', mentions: [], attachments: [], status: 'sending' as const, created_at: d.created_at, attempt: 1 }];
     const rows = buildRows(order, byId, pending, 'u1', { hasOlder: true, title: 'r', seenSeq: 4 });
     expect(rows[0].kind).toBe('loading');
     expect(rows.slice(-2).map((r) => r.kind)).toEqual(['seen', 'pending']);

@@ -1,7 +1,8 @@
 // The REST half of the contract: one typed function per endpoint, JSON in and
 // out, `Authorization: Bearer <jwt>`. Errors come back as ApiError values
-// carrying the contract's code, never as raw responses.
-import type { Member, Message, Room, RoomType, User } from './types';
+// carrying the contract's code, never as raw responses. Uploads go through
+// XMLHttpRequest, the one browser API that reports upload progress.
+import type { FileInfo, Member, Message, Room, RoomType, SearchPage, SearchParams, User } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -13,6 +14,34 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** The contract's code for a status, when a body (e.g. a proxy's 413 page) carries none. */
+const STATUS_CODE: Record<number, string> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  429: 'rate_limited',
+};
+
+function errorFrom(status: number, json: unknown, statusText: string): ApiError {
+  const err = (json as { error?: { code?: string; message?: string; retry_after_ms?: number } } | undefined)?.error;
+  const code = err?.code ?? STATUS_CODE[status] ?? 'internal';
+  return new ApiError(status, code, err?.message || statusText || code, err?.retry_after_ms);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return undefined;
+  }
+}
+
+/** Upload progress, 0..1 of the bytes sent. */
+export type ProgressFn = (fraction: number) => void;
 
 export interface HistoryQuery {
   limit?: number;
@@ -41,6 +70,9 @@ export interface RestClient {
   openDm(participantIds: string[]): Promise<Room>;
   thread(messageId: string): Promise<{ parent_message: Message; replies: Message[] }>;
   editHistory(messageId: string): Promise<{ content: string; edited_at: string }[]>;
+  /** POST /api/upload, multipart with one `file` part. Aborting rejects with code "aborted". */
+  uploadFile(file: File, onProgress?: ProgressFn, opts?: { signal?: AbortSignal }): Promise<FileInfo>;
+  search(params: SearchParams): Promise<SearchPage>;
 }
 
 export function createRestClient(getToken: () => string | null, base = ''): RestClient {
@@ -59,18 +91,38 @@ export function createRestClient(getToken: () => string | null, base = ''): Rest
     } catch {
       throw new ApiError(0, 'network', 'The server cannot be reached');
     }
-    const text = await res.text();
-    let json: unknown = undefined;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string; retry_after_ms?: number } })?.error;
-      throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.retry_after_ms);
-    }
+    const json = parseJson(await res.text());
+    if (!res.ok) throw errorFrom(res.status, json, res.statusText);
     return json as T;
+  }
+
+  function upload(file: File, onProgress?: ProgressFn, opts: { signal?: AbortSignal } = {}): Promise<FileInfo> {
+    return new Promise<FileInfo>((resolve, reject) => {
+      const aborted = () => new ApiError(0, 'aborted', 'Upload cancelled');
+      if (opts.signal?.aborted) return reject(aborted());
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${base}/api/upload`);
+      const token = getToken();
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress?.(Math.min(1, e.loaded / e.total));
+      };
+      xhr.onload = () => {
+        const json = parseJson(xhr.responseText);
+        if (xhr.status < 200 || xhr.status >= 300) return reject(errorFrom(xhr.status, json, xhr.statusText));
+        const body = json as (FileInfo & { file?: FileInfo }) | undefined;
+        const info = body?.file ?? body;
+        if (!info?.id) return reject(new ApiError(xhr.status, 'internal', 'The server sent no file'));
+        onProgress?.(1);
+        resolve(info);
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network', 'The server cannot be reached'));
+      xhr.onabort = () => reject(aborted());
+      opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      const form = new FormData();
+      form.append('file', file, file.name);
+      xhr.send(form);
+    });
   }
 
   const qs = (params: Record<string, string | number | undefined>) => {
@@ -130,5 +182,10 @@ export function createRestClient(getToken: () => string | null, base = ''): Rest
     thread: (messageId) => call('GET', `/api/messages/${enc(messageId)}/thread`),
     editHistory: async (messageId) =>
       (await call<{ edits: { content: string; edited_at: string }[] }>('GET', `/api/messages/${enc(messageId)}/history`)).edits,
+    uploadFile: upload,
+    search: async (params) => {
+      const page = await call<Partial<SearchPage>>('POST', '/api/search', params);
+      return { results: page.results ?? [], next_cursor: page.next_cursor ?? null };
+    },
   };
 }

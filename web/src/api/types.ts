@@ -77,6 +77,31 @@ export interface Message {
   link_previews?: unknown[];
 }
 
+/** POST /api/search: `query` may be empty when a filter is given. */
+export interface SearchParams {
+  query: string;
+  room_id?: string;
+  sender_id?: string;
+  from?: string;
+  to?: string;
+  has_file?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SearchResult {
+  message: Message;
+  /** HTML-escaped text with each match in <mark>…</mark> (see utils/snippet). */
+  snippet: string;
+}
+
+export interface SearchPage {
+  /** Newest first. */
+  results: SearchResult[];
+  /** Pass as `cursor` for the next page; null after the last. */
+  next_cursor: string | null;
+}
+
 export interface ErrorBody {
   code: string;
   message?: string;

@@ -1,4 +1,5 @@
-// The signed-in layout: sidebar, the open room, and a side panel.
+// The signed-in layout: sidebar, the open room, and a side panel (search
+// stays open from room to room; the others belong to the room).
 import { useEffect } from 'react';
 import { useChat, useServices, useUi } from '../app-context';
 import { roomTitle } from '../utils/format';
@@ -7,6 +8,7 @@ import { useSidebarViewModel } from '../viewmodels/viewmodels';
 import { Dialogs } from './Dialogs';
 import { DetailsPanel, ProfilePanel, ThreadPanel } from './Panels';
 import { RoomView } from './RoomView';
+import { SearchPanel } from './SearchPanel';
 import { Sidebar } from './Sidebar';
 
 export function AppShell() {
@@ -29,7 +31,7 @@ export function AppShell() {
   const wanted = hashRoom && rooms[hashRoom] ? hashRoom : hashRoom && !Object.keys(rooms).length ? null : fallback;
   useEffect(() => {
     if (wanted !== chat.getState().activeRoomId) {
-      ui.getState().setPanel(null);
+      if (ui.getState().panel?.kind !== 'search') ui.getState().setPanel(null);
       ui.getState().setEditing(null);
       void chat.getState().openRoom(wanted);
     }
@@ -83,6 +85,7 @@ export function AppShell() {
       {active && panel?.kind === 'thread' && <ThreadPanel key={`thread-${panel.parentId}`} roomId={active} parentId={panel.parentId} />}
       {active && panel?.kind === 'details' && <DetailsPanel key={`details-${active}`} roomId={active} />}
       {panel?.kind === 'profile' && <ProfilePanel key={`profile-${panel.userId}`} userId={panel.userId} />}
+      {panel?.kind === 'search' && <SearchPanel />}
       <Dialogs />
     </div>
   );

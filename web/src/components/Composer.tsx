@@ -1,12 +1,21 @@
 // The message composer: Enter sends, Shift+Enter breaks the line, @ opens
 // member autocomplete, Up in an empty box edits the user's last message, and
-// typing is reported at most every 3 s.
+// typing is reported at most every 3 s. Files come from the paperclip, a
+// pasted image or a drop on the view (see RoomView); they upload at once and
+// show as chips until the message carrying them is sent.
 import { Icon } from './icons';
-import { useRef, useState } from 'react';
-import { useChat, useServices } from '../app-context';
+import { useEffect, useRef, useState } from 'react';
+import { useChat, useServices, useUploads } from '../app-context';
+import type { ReturnedSend, UploadChip } from '../stores/uploads';
+import { draftKey, draftReady } from '../stores/uploads';
 import { mentionedNames } from '../utils/format';
+import { sendDraft } from '../viewmodels/composer';
+import { pastedImages } from '../viewmodels/files';
 import { useMentionCandidates } from '../viewmodels/viewmodels';
 import { EmojiPicker } from './common';
+import { UploadChips } from './UploadChips';
+
+const NO_CHIPS: UploadChip[] = [];
 
 function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
   const before = text.slice(0, caret);
@@ -16,8 +25,13 @@ function mentionQuery(text: string, caret: number): { start: number; query: stri
 }
 
 export function Composer({ roomId, parentId, placeholder }: { roomId: string; parentId?: string; placeholder: string }) {
-  const { chat, ui } = useServices();
+  const { chat, ui, uploads } = useServices();
   const archived = useChat((s) => !!s.rooms[roomId]?.archived);
+  const draft = draftKey(roomId, parentId);
+  const chips = useUploads((s) => s.drafts[draft]) ?? NO_CHIPS;
+  const returned = useUploads((s) => s.returned[draft]);
+  const retryOf = useRef<ReturnedSend | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [picker, setPicker] = useState(false);
@@ -29,18 +43,37 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
   const candidates = useMentionCandidates(roomId, active ? active.query : null);
   const listId = `mentions-${parentId ?? roomId}`;
 
+  const ready = draftReady(text, chips);
+
+  // A send the server refused comes back: its text goes back in the box.
+  useEffect(() => {
+    if (!returned) return;
+    retryOf.current = returned;
+    if (returned.text) setText((t) => (t.trim() ? `${returned.text}\n${t}` : returned.text));
+    uploads.getState().setReturned(draft, null);
+  }, [returned, uploads, draft]);
+
   const send = () => {
+    if (!ready.canSend) {
+      if (ready.reason) uploads.getState().setNotice(draft, ready.reason);
+      return;
+    }
     const content = text.trim();
-    if (!content) return;
     const s = chat.getState();
     const byName = new Map(Object.values(s.users).map((u) => [u.username, u.id]));
     for (const m of s.members[roomId] ?? []) byName.set(m.username, m.id);
     const mentions = mentionedNames(content)
       .map((n) => byName.get(n))
       .filter((x): x is string => !!x);
-    void s.send(roomId, content, { parentId: parentId ?? null, mentions });
+    const retry = retryOf.current;
+    retryOf.current = null;
+    void sendDraft({ chat, uploads }, { draft, roomId, parentId, text: content, mentions, retryOf: retry });
     setText('');
     setCaret(0);
+  };
+
+  const attach = (files: File[]) => {
+    if (files.length && !archived) uploads.getState().add(draft, files);
   };
 
   const complete = (username: string) => {
@@ -82,6 +115,7 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
 
   return (
     <div className="composer">
+      <UploadChips draft={draft} />
       {showList && (
         <ul className="mention-list" id={listId} role="listbox" aria-label="Mention suggestions">
           {candidates.map((u, i) => (
@@ -118,6 +152,12 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
           onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onBlur={() => chat.getState().typingStop(roomId)}
+          onPaste={(e) => {
+            const images = pastedImages(e.clipboardData);
+            if (!images.length || archived) return;
+            e.preventDefault();
+            attach(images);
+          }}
           onKeyDown={(e) => {
             if (showList) {
               if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -146,10 +186,39 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
           }}
         />
         <div className="composer-tools">
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            data-testid="file-input"
+            onChange={(e) => {
+              attach(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Attach files"
+            title="Attach files"
+            disabled={archived}
+            onClick={() => fileInput.current?.click()}
+          >
+            <Icon name="paperclip" />
+          </button>
           <button type="button" className="icon-button" aria-label="Insert emoji" aria-expanded={picker} onClick={() => setPicker((v) => !v)}>
             <Icon name="smile" />
           </button>
-          <button type="button" className="primary send-button" aria-label="Send message" disabled={!text.trim()} onClick={send}>
+          <button
+            type="button"
+            className="primary send-button"
+            aria-label="Send message"
+            title={ready.reason}
+            disabled={!ready.canSend || archived}
+            onClick={send}
+          >
             Send
           </button>
         </div>

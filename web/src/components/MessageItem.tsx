@@ -1,14 +1,15 @@
 // One message as shown in a room or a thread: author line, rich text,
-// edited/deleted markers, reactions, thread replies, and the actions its
-// viewer may take. A pending (local echo) message shows its sending state
+// files, edited/deleted markers, reactions, thread replies, and the actions
+// its viewer may take. A pending (local echo) message shows its sending state
 // with retry and discard.
 import { Icon } from './icons';
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { Message } from '../api/types';
 import { useChat, useServices, useUi } from '../app-context';
 import type { PendingMessage } from '../stores/chat';
 import { displayName, timeLabel } from '../utils/format';
 import { renderRichText } from '../utils/richtext';
+import { AttachmentList } from './Attachments';
 import { Avatar, EmojiPicker } from './common';
 
 function EditBox({ message, onDone }: { message: Message; onDone: () => void }) {
@@ -103,7 +104,13 @@ export const MessageItem = memo(function MessageItem({
   const role = useChat((s) => s.rooms[message.room_id]?.role);
   const users = useChat((s) => s.users);
   const editing = useUi((s) => s.editingId === message.id);
+  const highlight = useUi((s) => (s.highlight?.messageId === message.id ? s.highlight.token : 0));
   const [picker, setPicker] = useState(false);
+  const self = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // A thread is a plain scroll box; the room's list scrolls itself (RoomView).
+    if (highlight && inThread) self.current?.scrollIntoView?.({ block: 'center' });
+  }, [highlight, inThread]);
   const author = displayName(sender ?? message.sender);
   const mine = message.sender_id === me?.id;
   const canModerate = role === 'owner' || role === 'admin';
@@ -115,9 +122,10 @@ export const MessageItem = memo(function MessageItem({
 
   return (
     <article
+      ref={self}
       className={`message${grouped ? ' grouped' : ''}${message.deleted ? ' deleted' : ''}${
         (message.mentions ?? []).includes(me?.id ?? '') ? ' mentions-me' : ''
-      }`}
+      }${highlight ? ' highlighted' : ''}`}
       aria-label={`${author} at ${timeLabel(message.created_at)}`}
       data-testid="message"
       data-message-id={message.id}
@@ -159,13 +167,16 @@ export const MessageItem = memo(function MessageItem({
         ) : editing ? (
           <EditBox message={message} onDone={() => ui.getState().setEditing(null)} />
         ) : (
-          <div className="message-body" data-testid="message-body">
-            {renderRichText(message.content, {
-              self: me?.username,
-            })}
-            {message.edited && <EditedMark message={message} />}
-          </div>
+          (message.content || message.edited || !message.attachments?.length) && (
+            <div className="message-body" data-testid="message-body">
+              {renderRichText(message.content, {
+                self: me?.username,
+              })}
+              {message.edited && <EditedMark message={message} />}
+            </div>
+          )
         )}
+        {!message.deleted && <AttachmentList files={message.attachments} />}
         {!message.deleted && (message.reactions?.length ?? 0) > 0 && (
           <div className="reactions" role="group" aria-label="Reactions">
             {message.reactions!.map((r) => {
@@ -261,7 +272,8 @@ export function PendingItem({ pending, grouped }: { pending: PendingMessage; gro
             <span className="message-author">{name}</span>
           </div>
         )}
-        <div className="message-body">{renderRichText(pending.content, { self: me?.username })}</div>
+        {pending.content && <div className="message-body">{renderRichText(pending.content, { self: me?.username })}</div>}
+        <AttachmentList files={pending.attachments} />
         <div className="pending-state" role="status">
           {pending.status === 'sending' && 'Sending…'}
           {pending.status === 'queued' && 'Waiting for connection…'}

@@ -1,20 +1,33 @@
 // The side panels: a thread beside the room, the room's details (members,
-// pinned messages, admin settings, leave) and a user's profile.
+// pinned messages, admin settings, leave) and a user's profile. Search has
+// its own file (SearchPanel) and shares the frame.
 import { Icon } from './icons';
 import { useEffect, useState } from 'react';
 import type { Message, User } from '../api/types';
 import { useChat, useServices } from '../app-context';
-import { displayName, timeLabel } from '../utils/format';
+import { draftKey } from '../stores/uploads';
+import { attachmentSummary, displayName, timeLabel } from '../utils/format';
+import { useFileDrop } from '../viewmodels/files';
 import { useThreadViewModel, useUser } from '../viewmodels/viewmodels';
 import { Avatar, PresenceDot, statusLabel } from './common';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { RowView, TypingLine } from './RoomView';
 
-function PanelFrame({ title, children, testId }: { title: string; children: React.ReactNode; testId: string }) {
+export function PanelFrame({
+  title,
+  children,
+  testId,
+  dropProps,
+}: {
+  title: string;
+  children: React.ReactNode;
+  testId: string;
+  dropProps?: React.HTMLAttributes<HTMLElement>;
+}) {
   const { ui } = useServices();
   return (
-    <aside className="side-panel" aria-label={title} data-testid={testId}>
+    <aside className="side-panel" aria-label={title} data-testid={testId} {...dropProps}>
       <header className="panel-header">
         <h2>{title}</h2>
         <button type="button" className="icon-button" aria-label={`Close ${title.toLowerCase()}`} onClick={() => ui.getState().setPanel(null)}>
@@ -27,13 +40,21 @@ function PanelFrame({ title, children, testId }: { title: string; children: Reac
 }
 
 export function ThreadPanel({ roomId, parentId }: { roomId: string; parentId: string }) {
-  const { chat } = useServices();
+  const { chat, uploads } = useServices();
   const vm = useThreadViewModel(roomId, parentId);
+  const archived = useChat((s) => !!s.rooms[roomId]?.archived);
+  const drop = useFileDrop((files) => uploads.getState().add(draftKey(roomId, parentId), files), !archived);
   useEffect(() => {
     void chat.getState().loadThread(parentId);
   }, [chat, parentId]);
   return (
-    <PanelFrame title="Thread" testId="thread-panel">
+    <PanelFrame title="Thread" testId="thread-panel" dropProps={drop.handlers}>
+      {drop.dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <Icon name="paperclip" size={28} />
+          Drop files to attach them to your reply
+        </div>
+      )}
       <div className="thread-scroll">
         {vm.parent ? <MessageItem message={vm.parent} grouped={false} inThread /> : <p className="list-note">Loading…</p>}
         <div className="thread-divider">
@@ -178,7 +199,7 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
             {pinned.map((m) => (
               <li key={m.id}>
                 <strong>{displayName(m.sender)}</strong> <span className="muted">{timeLabel(m.created_at)}</span>
-                <p>{m.deleted ? 'This message was deleted.' : m.content}</p>
+                <p>{m.deleted ? 'This message was deleted.' : m.content || attachmentSummary(m.attachments)}</p>
               </li>
             ))}
           </ul>

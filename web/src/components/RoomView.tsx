@@ -1,9 +1,13 @@
-// The open room: header, the virtualized message list with infinite scroll
-// up, the typing line and the composer.
+// The open room: header (with the search box), the virtualized message list
+// with infinite scroll up (and down, after a jump to an old message), the
+// typing line and the composer. Files dropped anywhere on it are attached to
+// the composer's draft.
 import { Icon } from './icons';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat, useServices, useUi } from '../app-context';
+import { draftKey } from '../stores/uploads';
 import { displayName } from '../utils/format';
+import { useFileDrop } from '../viewmodels/files';
 import { useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
 import { PresenceDot, statusLabel } from './common';
 import { Composer } from './Composer';
@@ -14,6 +18,8 @@ export function RowView({ row, inThread = false }: { row: Row; inThread?: boolea
   switch (row.kind) {
     case 'loading':
       return <div className="list-note">Loading older messages…</div>;
+    case 'newer':
+      return <div className="list-note">Loading newer messages…</div>;
     case 'start':
       return (
         <div className="list-start">
@@ -71,20 +77,48 @@ function ConnBanner() {
   );
 }
 
+/** Scrolls the list to the message a jump (search) highlighted, once per jump. */
+function useScrollToHighlight(roomId: string, ready: boolean, toKey: { current: ((key: string) => boolean) | null }) {
+  const { chat } = useServices();
+  const highlight = useUi((s) => s.highlight);
+  const order = useChat((s) => s.timelines[roomId]?.order);
+  const done = useRef(0);
+  useEffect(() => {
+    if (!highlight || !ready || done.current === highlight.token) return;
+    // A thread reply is shown in the room by its thread's root.
+    const m = chat.getState().timelines[roomId]?.byId[highlight.messageId];
+    if (!m) return;
+    if (toKey.current?.(m.parent_id ?? m.id)) done.current = highlight.token;
+  }, [highlight, ready, order, chat, roomId, toKey]);
+}
+
 export function RoomView({ roomId }: { roomId: string }) {
-  const { chat, ui } = useServices();
+  const { chat, ui, uploads } = useServices();
   const vm = useRoomViewModel(roomId);
   const panel = useUi((s) => s.panel);
+  const archived = !!vm.room?.archived;
   const onNearTop = useCallback(() => void chat.getState().loadOlder(roomId), [chat, roomId]);
+  const onNearBottom = useCallback(() => void chat.getState().loadNewer(roomId), [chat, roomId]);
   const [atBottom, setAtBottom] = useState(true);
   const toEnd = useRef<(() => void) | null>(null);
+  const toKey = useRef<((key: string) => boolean) | null>(null);
+  const drop = useFileDrop((files) => uploads.getState().add(draftKey(roomId), files), !archived);
   const pendingCount = useChat((s) => s.pending[roomId]?.length ?? 0);
   const lastPending = useRef(pendingCount);
+  const detached = vm.detached;
+  const toLatest = useCallback(async () => {
+    await chat.getState().jumpToLatest(roomId);
+    toEnd.current?.();
+  }, [chat, roomId]);
   useEffect(() => {
     // Sending jumps to the end, as in every chat app.
-    if (pendingCount > lastPending.current) toEnd.current?.();
+    if (pendingCount > lastPending.current) {
+      if (detached) void toLatest();
+      else toEnd.current?.();
+    }
     lastPending.current = pendingCount;
-  }, [pendingCount]);
+  }, [pendingCount, detached, toLatest]);
+  useScrollToHighlight(roomId, !!vm.rows, toKey);
 
   useEffect(() => {
     void chat.getState().loadMembers(roomId);
@@ -94,7 +128,13 @@ export function RoomView({ roomId }: { roomId: string }) {
   const room = vm.room;
 
   return (
-    <main className="room-view" aria-label={`Room ${vm.title}`}>
+    <main className="room-view" aria-label={`Room ${vm.title}`} {...drop.handlers}>
+      {drop.dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <Icon name="paperclip" size={28} />
+          Drop files to attach them to your message
+        </div>
+      )}
       <header className="room-header">
         <button type="button" className="icon-button only-narrow" aria-label="Show rooms" onClick={() => ui.getState().setSidebarOpen(true)}>
           <Icon name="menu" />
@@ -120,6 +160,17 @@ export function RoomView({ roomId }: { roomId: string }) {
         </div>
         <button
           type="button"
+          className="header-search"
+          aria-label="Search messages"
+          aria-pressed={panel?.kind === 'search'}
+          data-testid="open-search"
+          onClick={() => ui.getState().setPanel(panel?.kind === 'search' ? null : { kind: 'search' })}
+        >
+          <Icon name="search" size={16} />
+          <span className="header-search-text">Search</span>
+        </button>
+        <button
+          type="button"
           className="member-count"
           aria-label={`${room.member_count} members, show room details`}
           aria-pressed={panel?.kind === 'details'}
@@ -137,9 +188,12 @@ export function RoomView({ roomId }: { roomId: string }) {
           getKey={rowKey}
           render={renderRow}
           onNearTop={onNearTop}
+          onNearBottom={onNearBottom}
+          stickToBottom={!detached}
           anchorable={anchorable}
           onAtBottomChange={setAtBottom}
           scrollToEndRef={toEnd}
+          scrollToKeyRef={toKey}
           className="message-list"
         />
       ) : (
@@ -147,8 +201,8 @@ export function RoomView({ roomId }: { roomId: string }) {
           Loading messages…
         </div>
       )}
-      {!atBottom && vm.rows && (
-        <button type="button" className="jump-latest" onClick={() => toEnd.current?.()}>
+      {(!atBottom || detached) && vm.rows && (
+        <button type="button" className="jump-latest" onClick={() => void toLatest()}>
           Jump to latest ↓
         </button>
       )}

@@ -2,7 +2,8 @@
 // viewport are mounted; row heights are measured as they render and
 // estimated before. It sticks to the bottom while the reader is there, and
 // otherwise keeps the first visible row in place when rows are added above
-// (infinite scroll up) or resized.
+// (infinite scroll up) or resized. A list that does not end with the newest
+// rows (after a jump) does not stick to the bottom: it loads on (onNearBottom).
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 export interface VirtualListProps<T> {
@@ -12,6 +13,9 @@ export interface VirtualListProps<T> {
   estimate?: number;
   overscan?: number;
   onNearTop?: () => void;
+  onNearBottom?: () => void;
+  /** Follow the end while the reader is there (default); off while rows are still to come below. */
+  stickToBottom?: boolean;
   onAtBottomChange?: (atBottom: boolean) => void;
   className?: string;
   label: string;
@@ -19,12 +23,15 @@ export interface VirtualListProps<T> {
   anchorable?: (item: T) => boolean;
   /** Filled with a function that scrolls to the end and sticks there. */
   scrollToEndRef?: { current: (() => void) | null };
+  /** Filled with a function that brings a row into view (a third down) and keeps it there; false if absent. */
+  scrollToKeyRef?: { current: ((key: string) => boolean) | null };
 }
 
 const BOTTOM_SLACK = 48;
 
 export function VirtualList<T>(props: VirtualListProps<T>) {
-  const { items, getKey, render, estimate = 64, overscan = 600, onNearTop, onAtBottomChange } = props;
+  const { items, getKey, render, estimate = 64, overscan = 600, onNearTop, onNearBottom, onAtBottomChange } = props;
+  const stick = props.stickToBottom ?? true;
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const [version, setVersion] = useState(0);
@@ -103,7 +110,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (atBottom.current) {
+    if (atBottom.current && stick) {
       const target = el.scrollHeight - el.clientHeight;
       if (Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
     } else if (anchor.current) {
@@ -126,6 +133,23 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     };
   });
 
+  useEffect(() => {
+    if (!props.scrollToKeyRef) return;
+    props.scrollToKeyRef.current = (key) => {
+      const el = scroller.current;
+      const i = keys.indexOf(key);
+      if (!el || i < 0) return false;
+      const top = Math.max(0, offsets[i] - el.clientHeight / 3);
+      atBottom.current = false;
+      onAtBottomChange?.(false);
+      // Anchored on the row, it stays in place while rows around it are measured.
+      anchor.current = { key, delta: offsets[i] - top };
+      el.scrollTop = top;
+      setView({ top, height: el.clientHeight });
+      return true;
+    };
+  });
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
@@ -141,6 +165,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     anchor.current = i >= 0 ? { key: keys[i], delta: offsets[i] - el.scrollTop } : null;
     setView({ top: el.scrollTop, height: el.clientHeight });
     if (el.scrollTop < overscan) onNearTop?.();
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < overscan) onNearBottom?.();
   };
 
   useLayoutEffect(() => {
@@ -156,6 +181,9 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   useEffect(() => {
     if (total < view.height + overscan) onNearTop?.();
   }, [total, view.height, overscan, onNearTop]);
+  useEffect(() => {
+    if (!stick && total < view.height + overscan) onNearBottom?.();
+  }, [stick, total, view.height, overscan, onNearBottom]);
 
   const rows: ReactNode[] = [];
   for (let i = first; i <= last && i < keys.length; i++) {

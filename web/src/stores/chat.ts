@@ -5,6 +5,7 @@
 // every (re)connect and after a detected gap.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
+  FileInfo,
   Member,
   Message,
   Room,
@@ -19,9 +20,11 @@ import {
   advanceCursor,
   emptyTimeline,
   hasGap,
+  isDetached,
   mergePage,
   noteRev,
   patchMessage,
+  setWindow,
   tombstone,
   upsertMessage,
   withReaction,
@@ -36,6 +39,8 @@ export interface PendingMessage {
   parent_id: string | null;
   content: string;
   mentions: string[];
+  /** Uploaded files, sent as attachment_ids in this order. */
+  attachments: FileInfo[];
   /** sending: on the wire; queued: waits for a connection; failed: needs the user. */
   status: 'sending' | 'queued' | 'failed';
   error?: string;
@@ -43,6 +48,23 @@ export interface PendingMessage {
   /** Bumped per emit so a stale ack (e.g. a timeout after a resend) is ignored. */
   attempt: number;
 }
+
+/** How a send ended up: stored, waiting for a connection, refused by the server, or not started. */
+export interface SendResult {
+  status: 'sent' | 'queued' | 'failed' | 'refused';
+  clientMsgId: string;
+  error?: string;
+}
+
+export interface SendOptions {
+  parentId?: string | null;
+  mentions?: string[];
+  attachments?: FileInfo[];
+  /** Reuse the id of an earlier attempt of the same message, so a resend stores it at most once. */
+  clientMsgId?: string;
+}
+
+export const MAX_ATTACHMENTS = 10;
 
 export interface TypingEntry {
   username: string;
@@ -72,6 +94,7 @@ export interface ChatState {
   /** The tab is shown and focused: messages in the active room count as read. */
   visible: boolean;
   loadingOlder: Record<string, boolean>;
+  loadingNewer: Record<string, boolean>;
   lastError: string | null;
 
   start(token: string, me: User): void;
@@ -79,10 +102,21 @@ export interface ChatState {
   setVisible(visible: boolean): void;
   openRoom(roomId: string | null): Promise<void>;
   loadOlder(roomId: string): Promise<void>;
+  /** The next newer page of a detached window (after a jump). */
+  loadNewer(roomId: string): Promise<void>;
+  /**
+   * Opens the message's room with the message in the window: loads the page
+   * around it (its thread's root for a reply) unless it is already shown.
+   * Resolves false when the page could not be loaded.
+   */
+  jumpTo(message: Pick<Message, 'id' | 'room_id' | 'parent_id'>): Promise<boolean>;
+  /** Puts a detached window back on the newest page. */
+  jumpToLatest(roomId: string): Promise<void>;
   refreshRooms(): Promise<void>;
   /** Resolves false when the server could not be asked or refused. */
   syncRooms(roomIds?: string[]): Promise<boolean>;
-  send(roomId: string, content: string, opts?: { parentId?: string | null; mentions?: string[] }): Promise<void>;
+  /** Resolves once the first attempt settled: sent, queued for the connection, failed or refused. */
+  send(roomId: string, content: string, opts?: SendOptions): Promise<SendResult>;
   retry(roomId: string, clientMsgId: string): Promise<void>;
   discard(roomId: string, clientMsgId: string): void;
   edit(messageId: string, content: string): Promise<boolean>;
@@ -109,6 +143,7 @@ const TYPING_THROTTLE_MS = 3000;
 const TYPING_TTL_MS = 6000;
 const SYNC_LIMIT = 200;
 const MAX_RATE_LIMITED_TRIES = 5;
+const PAGE = 50;
 
 function findMessage(s: ChatState, id: string): Message | undefined {
   for (const tl of Object.values(s.timelines)) if (tl.byId[id]) return tl.byId[id];
@@ -257,6 +292,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         client_msg_id: p.client_msg_id,
         ...(p.parent_id ? { parent_id: p.parent_id } : {}),
         ...(p.mentions.length ? { mentions: p.mentions } : {}),
+        ...(p.attachments.length ? { attachment_ids: p.attachments.map((f) => f.id) } : {}),
       });
       if (ack.ok) {
         const m = ack.message;
@@ -276,6 +312,56 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         }, wait);
       } else {
         updatePending(p.room_id, p.client_msg_id, { status: 'failed', error: ack.error.message ?? ack.error.code });
+      }
+    }
+
+    /** Waits until the pending message is gone (stored), queued or failed. */
+    function settled(roomId: string, clientMsgId: string): Promise<SendResult> {
+      const check = (s: ChatState): SendResult | null => {
+        const p = s.pending[roomId]?.find((x) => x.client_msg_id === clientMsgId);
+        if (!p) return { status: 'sent', clientMsgId };
+        if (p.status === 'failed') return { status: 'failed', clientMsgId, error: p.error };
+        if (p.status === 'queued') return { status: 'queued', clientMsgId };
+        return null;
+      };
+      return new Promise((resolve) => {
+        const first = check(get());
+        if (first) return resolve(first);
+        const unsub = store.subscribe((s) => {
+          const r = check(s);
+          if (r) {
+            unsub();
+            resolve(r);
+          }
+        });
+      });
+    }
+
+    /** Shows one page of a room: the newest, or the one around a message. */
+    async function loadWindow(roomId: string, around?: { id: string }): Promise<boolean> {
+      try {
+        const page = await rest.history(roomId, { limit: PAGE, around: around?.id });
+        if (!around) {
+          putTl(roomId, setWindow(tl(roomId), page.messages, { hasOlder: page.has_more, hasNewer: false }));
+          return true;
+        }
+        // An around page's has_more covers both ends; a half that came back
+        // short has nothing beyond it, so has_more speaks for the other one.
+        const centre = page.messages.find((m) => m.id === around.id)?.seq;
+        const tops = page.messages.filter((m) => !m.parent_id);
+        const older = centre === undefined ? 0 : tops.filter((m) => m.seq < centre).length;
+        const newer = tops.length - older;
+        putTl(
+          roomId,
+          setWindow(tl(roomId), page.messages, {
+            hasOlder: page.has_more && older >= Math.floor(PAGE / 2),
+            hasNewer: page.has_more && newer >= PAGE - Math.floor(PAGE / 2),
+          }),
+        );
+        return true;
+      } catch (e) {
+        set({ lastError: (e as Error).message });
+        return false;
       }
     }
 
@@ -410,6 +496,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       activeRoomId: null,
       visible: true,
       loadingOlder: {},
+      loadingNewer: {},
       lastError: null,
 
       start(token, me) {
@@ -447,15 +534,56 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         set({ activeRoomId: roomId });
         if (!roomId) return;
         const t = get().timelines[roomId];
-        if (!t || t.windowStart === Infinity) {
+        if (t && t.windowStart !== Infinity && isDetached(t)) {
+          // Opening a room shows its newest messages, wherever a jump left it.
+          await loadWindow(roomId);
+        } else if (!t || t.windowStart === Infinity) {
           try {
-            const page = await rest.history(roomId, { limit: 50 });
+            const page = await rest.history(roomId, { limit: PAGE });
             putTl(roomId, mergePage(tl(roomId), page.messages, { older: false, hasMore: page.has_more }));
           } catch (e) {
             set({ lastError: (e as Error).message });
           }
         }
         if (isReading(roomId)) scheduleRead(roomId);
+      },
+
+      async jumpTo(message) {
+        const roomId = message.room_id;
+        // Set at once, so the URL change that follows finds the room open.
+        set({ activeRoomId: roomId });
+        const anchor = message.parent_id ?? message.id;
+        const t = get().timelines[roomId];
+        let ok = true;
+        if (!t || !t.order.includes(anchor)) {
+          ok = await loadWindow(roomId, { id: anchor });
+          if (!ok && (!get().timelines[roomId] || get().timelines[roomId].windowStart === Infinity)) await loadWindow(roomId);
+        }
+        if (isReading(roomId)) scheduleRead(roomId);
+        return ok;
+      },
+
+      async jumpToLatest(roomId) {
+        const t = get().timelines[roomId];
+        if (t && isDetached(t)) await loadWindow(roomId);
+      },
+
+      async loadNewer(roomId) {
+        const t = get().timelines[roomId];
+        if (!t || !isDetached(t) || !t.order.length || get().loadingNewer[roomId]) return;
+        set((s) => ({ loadingNewer: { ...s.loadingNewer, [roomId]: true } }));
+        try {
+          const last = t.order[t.order.length - 1];
+          const page = await rest.history(roomId, { limit: PAGE, after: last });
+          // A jump or a return to the latest replaced the window meanwhile: the page belongs to none.
+          const cur = tl(roomId);
+          if (isDetached(cur) && cur.order[cur.order.length - 1] === last)
+            putTl(roomId, mergePage(cur, page.messages, { newer: true, hasMore: page.has_more }));
+        } catch (e) {
+          set({ lastError: (e as Error).message });
+        } finally {
+          set((s) => ({ loadingNewer: { ...s.loadingNewer, [roomId]: false } }));
+        }
       },
 
       async loadOlder(roomId) {
@@ -470,9 +598,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         set((s) => ({ loadingOlder: { ...s.loadingOlder, [roomId]: true } }));
         let loaded = false;
         try {
-          const page = await rest.history(roomId, { limit: 50, before: t.order[0] });
-          putTl(roomId, mergePage(tl(roomId), page.messages, { older: true, hasMore: page.has_more }));
-          loaded = true;
+          const page = await rest.history(roomId, { limit: PAGE, before: t.order[0] });
+          // Unless a jump replaced the window meanwhile (the page would leave a hole).
+          if (tl(roomId).order[0] === t.order[0]) {
+            putTl(roomId, mergePage(tl(roomId), page.messages, { older: true, hasMore: page.has_more }));
+            loaded = true;
+          }
         } catch (e) {
           set({ lastError: (e as Error).message });
         } finally {
@@ -529,13 +660,18 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       async send(roomId, content, opts = {}) {
         const text = content.trim();
-        if (!text) return;
+        const attachments = opts.attachments ?? [];
+        const clientMsgId = opts.clientMsgId ?? newId();
+        if (!text && !attachments.length) return { status: 'refused', clientMsgId, error: 'Nothing to send' };
+        if (attachments.length > MAX_ATTACHMENTS)
+          return { status: 'refused', clientMsgId, error: `A message can carry at most ${MAX_ATTACHMENTS} files` };
         const p: PendingMessage = {
-          client_msg_id: newId(),
+          client_msg_id: clientMsgId,
           room_id: roomId,
           parent_id: opts.parentId ?? null,
           content: text,
           mentions: opts.mentions ?? [],
+          attachments,
           status: 'queued',
           created_at: new Date(now()).toISOString(),
           attempt: 0,
@@ -543,6 +679,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         set((s) => ({ pending: { ...s.pending, [roomId]: [...(s.pending[roomId] ?? []), p] } }));
         get().typingStop(roomId);
         if (transport.connected && get().conn === 'up_to_date') await emitSend(p);
+        return settled(roomId, clientMsgId);
       },
 
       async retry(roomId, clientMsgId) {

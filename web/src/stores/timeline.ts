@@ -4,14 +4,18 @@
 // seq order, and the cursor: the highest rev up to which every change has
 // been applied. Revs applied above the cursor are remembered so that a gap
 // can be told apart from a reordering, and closed once the missing revs come.
+// The window normally runs to the newest message; after a jump to an old
+// message (search) it ends at `windowEnd` until newer pages close the gap.
 import type { Message, Reaction } from '../api/types';
 
 export interface Timeline {
   byId: Record<string, Message>;
-  /** Top-level message ids with seq >= windowStart, ascending seq. */
+  /** Top-level message ids with windowStart <= seq <= windowEnd, ascending seq. */
   order: string[];
   /** Lowest seq of the loaded window; Infinity until a page was fetched. */
   windowStart: number;
+  /** Highest seq of a window detached from the newest messages; Infinity when attached. */
+  windowEnd: number;
   hasOlder: boolean;
   cursor: number;
   /** Revs applied above cursor+1, ascending. Non-empty means a gap. */
@@ -19,7 +23,19 @@ export interface Timeline {
 }
 
 export function emptyTimeline(cursor = 0): Timeline {
-  return { byId: {}, order: [], windowStart: Infinity, hasOlder: true, cursor, ahead: [] };
+  return { byId: {}, order: [], windowStart: Infinity, windowEnd: Infinity, hasOlder: true, cursor, ahead: [] };
+}
+
+/** The window does not reach the newest messages (newer pages are to be loaded). */
+export function isDetached(tl: Timeline): boolean {
+  return tl.windowEnd !== Infinity;
+}
+
+function windowOrder(byId: Record<string, Message>, start: number, end: number): string[] {
+  return Object.values(byId)
+    .filter((m) => !m.parent_id && m.seq >= start && m.seq <= end)
+    .sort((a, b) => a.seq - b.seq)
+    .map((m) => m.id);
 }
 
 export type RevOutcome = 'applied' | 'duplicate';
@@ -52,7 +68,7 @@ export function advanceCursor(tl: Timeline, cursor: number): Timeline {
 }
 
 function insertOrdered(tl: Timeline, order: string[], msg: Message): string[] {
-  if (msg.parent_id || msg.seq < tl.windowStart) return order;
+  if (msg.parent_id || msg.seq < tl.windowStart || msg.seq > tl.windowEnd) return order;
   if (order.includes(msg.id)) return order;
   let lo = 0;
   let hi = order.length;
@@ -122,24 +138,53 @@ export function tombstone(m: Message): Message {
   return { ...m, deleted: true, content: '', reactions: [], attachments: [], mentions: [] };
 }
 
-/** Merges a history page (ascending seq) into the timeline and widens the window. */
-export function mergePage(tl: Timeline, messages: Message[], opts: { older: boolean; hasMore: boolean }): Timeline {
+/**
+ * Merges a history page (ascending seq) into the timeline and widens the
+ * window: downwards for the newest or an older page, upwards for a newer
+ * page of a detached window (which attaches once nothing newer is left).
+ */
+export function mergePage(
+  tl: Timeline,
+  messages: Message[],
+  opts: { older?: boolean; newer?: boolean; hasMore: boolean },
+): Timeline {
   let next = tl;
   const topSeqs = messages.filter((m) => !m.parent_id).map((m) => m.seq);
+  if (opts.newer) {
+    const windowEnd = opts.hasMore ? Math.max(tl.windowEnd === Infinity ? 0 : tl.windowEnd, ...topSeqs) : Infinity;
+    for (const m of messages) next = upsertMessage(next, m).tl;
+    // Messages known before (live or from sync) now fall inside the window.
+    return { ...next, windowEnd, order: windowOrder(next.byId, next.windowStart, windowEnd) };
+  }
   const pageStart = topSeqs.length ? Math.min(...topSeqs) : next.windowStart;
   const windowStart = Math.min(next.windowStart, pageStart === Infinity && !opts.hasMore ? 0 : pageStart);
   if (windowStart !== next.windowStart) {
-    next = { ...next, windowStart };
     // Messages known before (e.g. from sync) now fall inside the window.
-    const order = Object.values(next.byId)
-      .filter((m) => !m.parent_id && m.seq >= windowStart)
-      .sort((a, b) => a.seq - b.seq)
-      .map((m) => m.id);
-    next = { ...next, order };
+    next = { ...next, windowStart, order: windowOrder(next.byId, windowStart, next.windowEnd) };
   }
   for (const m of messages) next = upsertMessage(next, m).tl;
   if (opts.older || tl.windowStart === Infinity) next = { ...next, hasOlder: opts.hasMore };
   return next;
+}
+
+/**
+ * Replaces the window by one page: the newest page (hasNewer false) or a
+ * page around a message. Known messages stay known; only what is shown
+ * changes.
+ */
+export function setWindow(tl: Timeline, messages: Message[], opts: { hasOlder: boolean; hasNewer: boolean }): Timeline {
+  let next = tl;
+  for (const m of messages) next = upsertMessage(next, m).tl;
+  const topSeqs = messages.filter((m) => !m.parent_id).map((m) => m.seq);
+  const windowStart = topSeqs.length ? Math.min(...topSeqs) : 0;
+  const windowEnd = opts.hasNewer && topSeqs.length ? Math.max(...topSeqs) : Infinity;
+  return {
+    ...next,
+    windowStart,
+    windowEnd,
+    hasOlder: topSeqs.length ? opts.hasOlder : false,
+    order: windowOrder(next.byId, windowStart, windowEnd),
+  };
 }
 
 export function threadReplies(tl: Timeline, parentId: string): Message[] {

@@ -57,3 +57,41 @@ export function mentionedNames(content: string): string[] {
   }
   return out;
 }
+
+const SIZE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** A byte count for people: 1024-based, one decimal under 10 ("1.5 MB", "12 KB", "512 B"). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  let unit = 0;
+  let value = bytes;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  let shown = unit === 0 ? value : value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+  // 1,048,575 bytes is "1 MB", not "1024 KB".
+  if (shown >= 1024 && unit < SIZE_UNITS.length - 1) {
+    unit++;
+    shown = 1;
+  }
+  return `${shown} ${SIZE_UNITS[unit]}`;
+}
+
+/** A short time for lists: the time today, else the date and time. */
+export function whenLabel(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (dayKey(iso) === dayKey(now.toISOString())) return timeLabel(iso);
+  const date = d.toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric',
+  });
+  return `${date}, ${timeLabel(iso)}`;
+}
+
+/** A line for a message that has files and maybe no text: "photo.png", "3 files". */
+export function attachmentSummary(files: { file_name: string }[] | undefined): string {
+  if (!files?.length) return '';
+  return files.length === 1 ? files[0].file_name : `${files.length} files`;
+}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { Message, Room } from '../api/types';
 import type { ChatStore } from '../stores/chat';
-import { displayName } from '../utils/format';
+import { attachmentSummary, displayName } from '../utils/format';
 
 export function roomFromHash(): string | null {
   const m = /^#\/r\/(.+)$/.exec(location.hash);
@@ -63,7 +63,8 @@ export function notifyDesktop(message: Message, room: Room | undefined) {
   if (document.visibilityState === 'visible') return;
   const who = displayName(message.sender);
   const where = room?.type === 'dm' ? who : `${who} in #${room?.name ?? ''}`;
-  const n = new Notification(where, { body: message.content.slice(0, 200), tag: message.id });
+  const body = message.content ? message.content.slice(0, 200) : attachmentSummary(message.attachments);
+  const n = new Notification(where, { body, tag: message.id });
   n.onclick = () => {
     window.focus();
     location.hash = `#/r/${message.room_id}`;

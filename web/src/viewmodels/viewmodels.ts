@@ -5,6 +5,7 @@ import { useMemo } from 'react';
 import type { Message, Room, Status, User } from '../api/types';
 import { useChat, useServices } from '../app-context';
 import type { PendingMessage } from '../stores/chat';
+import { isDetached } from '../stores/timeline';
 import { dayKey, dayLabel, displayName, dmPartner, roomTitle, typingLine } from '../utils/format';
 
 export interface RoomItem {
@@ -51,6 +52,7 @@ export function useSidebarViewModel() {
 export type Row =
   | { kind: 'start'; key: string; text: string }
   | { kind: 'loading'; key: string }
+  | { kind: 'newer'; key: string }
   | { kind: 'day'; key: string; label: string }
   | { kind: 'message'; key: string; message: Message; grouped: boolean; mine: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean }
@@ -63,7 +65,7 @@ export function buildRows(
   byId: Record<string, Message>,
   pending: PendingMessage[],
   meId: string | undefined,
-  opts: { hasOlder: boolean; title: string; parentId?: string; seenSeq?: number },
+  opts: { hasOlder: boolean; hasNewer?: boolean; title: string; parentId?: string; seenSeq?: number },
 ): Row[] {
   const rows: Row[] = [];
   rows.push(opts.hasOlder ? { kind: 'loading', key: 'top' } : { kind: 'start', key: 'top', text: opts.title });
@@ -77,6 +79,12 @@ export function buildRows(
     const grouped = !!prev && prev.day === day && prev.sender === m.sender_id && at - prev.at < GROUP_MS && !m.deleted;
     rows.push({ kind: 'message', key: m.id, message: m, grouped, mine: m.sender_id === meId });
     prev = { sender: m.sender_id, at, day };
+  }
+  // A window that stops short of the newest messages (after a jump) ends in
+  // a loading row; the "seen" mark and messages being sent belong at the end.
+  if (opts.hasNewer) {
+    rows.push({ kind: 'newer', key: 'bottom' });
+    return rows;
   }
   // DMs: the other side has read up to our last message.
   const last = rows[rows.length - 1];
@@ -100,13 +108,14 @@ export function useRoomViewModel(roomId: string) {
   const me = useChat((s) => s.me);
   const users = useChat((s) => s.users);
   const loadingOlder = useChat((s) => !!s.loadingOlder[roomId]);
+  const detached = !!tl && tl.windowStart !== Infinity && isDetached(tl);
   const title = room ? roomTitle(room, me?.id, users) : '';
   const partnerId = room?.type === 'dm' ? dmPartner(room, me?.id)?.id : undefined;
   const seenSeq = useChat((s) => (partnerId ? s.receipts[roomId]?.[partnerId] : undefined));
   const rows = useMemo(
     () =>
       tl && tl.windowStart !== Infinity
-        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, title, seenSeq })
+        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, hasNewer: isDetached(tl), title, seenSeq })
         : null,
     [tl, pending, me?.id, title, seenSeq],
   );
@@ -116,6 +125,8 @@ export function useRoomViewModel(roomId: string) {
     title,
     rows,
     loadingOlder,
+    /** The window stops short of the newest messages (after a jump). */
+    detached,
     me,
     partner: partner ? (users[partner.id] ?? partner) : undefined,
   };
