@@ -11,6 +11,8 @@ pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 # Uploads: what a file is (libmagic), image sizes and thumbnails (libvips).
 pkg_check_modules(MAGIC REQUIRED IMPORTED_TARGET libmagic)
 pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips)
+# Link previews fetch https pages (Boost.Asio's SSL over OpenSSL).
+find_package(OpenSSL REQUIRED)
 # The server's allocator (docs/ARCHITECTURE.md says why). The sanitizers
 # bring their own malloc, so those builds keep glibc's.
 if(NOT PARLOR_SANITIZE)

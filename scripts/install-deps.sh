@@ -12,7 +12,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libjwt-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libmagic-dev libvips-dev
-  libhiredis-dev libpq-dev libjemalloc-dev nodejs npm
+  libhiredis-dev libpq-dev libjemalloc-dev libssl-dev ca-certificates nodejs npm
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/chat_binding.hpp"
+#include "media/link_fetcher.hpp"
 #include "media/local_storage.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -30,6 +31,12 @@ ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Server& ht
   files_ = std::make_unique<media::LocalStorage>(std::filesystem::path(config.data_dir) / "files");
   chat::ServiceOptions service_options;
   service_options.file_storage = files_.get();
+  if (config.link_previews) {
+    media::LinkFetcherOptions fetch_options;
+    fetch_options.allow_private = config.link_preview_private;
+    links_ = std::make_unique<media::LinkFetcher>(fetch_options);
+    service_options.link_fetcher = links_.get();
+  }
   service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_, service_options);
   service_->start();
   bind_socket_events(*service_, *outbox_, ns);
@@ -48,6 +55,7 @@ void ChatApp::stop() {
   service_->stop();
   // Uploads still being written finish here; their replies are dropped.
   files_.reset();
+  links_.reset();
   executor_->stop();
   auto s = executor_->stats();
   spdlog::info("store: {} writes in {} commits (largest {}), {} reads, {} refused", s.writes,

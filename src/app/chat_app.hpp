@@ -10,6 +10,7 @@
 #include "app/socket_outbox.hpp"
 #include "app/store_metrics.hpp"
 #include "chat/files/storage.hpp"
+#include "chat/previews/previewer.hpp"
 #include "chat/service.hpp"
 #include "core/config.hpp"
 #include "net/http_server.hpp"
@@ -37,6 +38,7 @@ class ChatApp {
   std::unique_ptr<StoreMetrics> store_metrics_;
   std::unique_ptr<SocketOutbox> outbox_;
   std::unique_ptr<chat::files::Storage> files_;
+  std::unique_ptr<chat::previews::Fetcher> links_;
   std::unique_ptr<chat::Service> service_;
   bool stopped_ = false;
 };

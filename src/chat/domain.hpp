@@ -137,6 +137,7 @@ class Domain {
   typing::Hub& typing() { return *typing_; }
   auth::RateLimiter& send_limiter() { return send_limiter_; }
   files::Storage* file_storage() const { return options_.file_storage; }
+  previews::Fetcher* link_fetcher() const { return options_.link_fetcher; }
   auth::RateLimiter& login_ip_limiter() { return login_ip_limiter_; }
   auth::RateLimiter& login_account_limiter() { return login_account_limiter_; }
 

@@ -231,7 +231,8 @@ std::string message_text(const store::MessageRecord& m, const store::UserRecord*
   w.key("pinned").boolean(m.pinned);
   w.key("created_at").string(iso_time(m.created_at));
   w.key("client_msg_id").string(m.client_msg_id);
-  w.key("link_previews").begin_array().end_array();
+  w.key("link_previews");
+  m.link_previews.empty() ? w.begin_array().end_array() : w.raw(m.link_previews);
   w.end_object();
   return out;
 }

@@ -28,6 +28,8 @@ class JsonWriter {
   JsonWriter& decimal_string(std::int64_t v);
   JsonWriter& boolean(bool b);
   JsonWriter& null();
+  // A value that is already JSON text, written as it is.
+  JsonWriter& raw(std::string_view json);
 
  private:
   JsonWriter& open(char c);

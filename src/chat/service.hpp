@@ -32,6 +32,9 @@ namespace parlor::chat {
 namespace files {
 class Storage;
 }
+namespace previews {
+class Fetcher;
+}
 
 // ---- REST
 // A file in an upload's multipart body, as the app found it.
@@ -97,6 +100,8 @@ struct ServiceOptions {
   double login_failures_per_account_per_s = 1.0 / 30;
   // Where uploaded files' bytes go; null: uploads are refused (internal).
   files::Storage* file_storage = nullptr;
+  // Fetches linked pages for previews; null: messages get none.
+  previews::Fetcher* link_fetcher = nullptr;
 };
 
 class Service {

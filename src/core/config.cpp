@@ -56,6 +56,8 @@ bool load_toml(const std::string& path, Config& c) {
   from_toml(t, "max_header_bytes", c.max_header_bytes);
   from_toml(t, "max_body_bytes", c.max_body_bytes);
   from_toml(t, "max_upload_bytes", c.max_upload_bytes);
+  from_toml(t, "link_previews", c.link_previews);
+  from_toml(t, "link_preview_private", c.link_preview_private);
   from_toml(t, "http_read_timeout_ms", c.http_read_timeout_ms);
   from_toml(t, "jwt_secret", c.jwt_secret);
   from_toml(t, "token_ttl_s", c.token_ttl_s);
@@ -129,6 +131,14 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
       ->capture_default_str();
   app.add_option("--max-upload-bytes", c.max_upload_bytes, "Size limit of one uploaded file")
       ->envname("PARLOR_MAX_UPLOAD_BYTES")
+      ->capture_default_str();
+  app.add_option("--link-previews", c.link_previews,
+                 "Fetch the pages a message links to and add their previews")
+      ->envname("PARLOR_LINK_PREVIEWS")
+      ->capture_default_str();
+  app.add_option("--link-preview-private", c.link_preview_private,
+                 "Let link previews fetch loopback and private addresses (tests only)")
+      ->envname("PARLOR_LINK_PREVIEW_PRIVATE")
       ->capture_default_str();
   app.add_option("--http-read-timeout-ms", c.http_read_timeout_ms, "HTTP read timeout")
       ->envname("PARLOR_HTTP_READ_TIMEOUT_MS")

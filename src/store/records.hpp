@@ -89,6 +89,7 @@ struct MessageRecord {
   std::vector<Id> attachment_ids;
   std::vector<ReactionRecord> reactions;  // filled by reads; ordered by first reaction
   std::vector<FileRecord> attachments;    // filled by reads: attachment_ids' files, in order
+  std::string link_previews;              // a JSON array as the client gets it; '' = none
 };
 
 // Everything sending a message checks, read at once (Connection::send_context).

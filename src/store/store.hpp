@@ -135,7 +135,7 @@ class Connection {
   virtual std::optional<MessageRecord> message_by_client_id(Id sender_id,
                                                             const std::string& client_msg_id) = 0;
   // Saves the old content in the edit history, then sets content, mentions,
-  // edited_at and rev.
+  // edited_at and rev, and empties the link previews (they were the old text's).
   virtual void edit_message(Id id, const std::string& content, const std::vector<Id>& mentions,
                             TimeMs edited_at, std::int64_t rev) = 0;
   virtual std::vector<EditRecord> edits(Id message_id) = 0;  // oldest first
@@ -144,6 +144,13 @@ class Connection {
   virtual void delete_message(Id id, std::int64_t rev) = 0;
   virtual void set_pinned(Id id, bool pinned, std::int64_t rev) = 0;
   virtual void set_rev(Id id, std::int64_t rev) = 0;
+  // Sets the message's link previews (a JSON array as text) and its rev.
+  virtual void set_link_previews(Id id, const std::string& json, std::int64_t rev) {
+    (void)id;
+    (void)json;
+    (void)rev;
+    throw Error("link previews are not supported by this store");
+  }
   // Counts a new reply on the thread root.
   virtual void add_reply(Id parent_id, TimeMs reply_at, std::int64_t rev) = 0;
   // false when the user already had (add) or did not have (remove) that reaction.

@@ -1,5 +1,6 @@
 // send, edit, delete, react, pin — with their change-stream revs.
 #include "chat/actions/messages.hpp"
+#include "chat/previews/request.hpp"
 
 #include "chat/access.hpp"
 #include "chat/json.hpp"
@@ -91,7 +92,25 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
     d.outbox().to_room_json(m.room_id, "new_message", serialize_with({}, &msg));
     read_state::after_sent(d, m.room_id, m.sender_id, sent->mentioned, msg);
     done.raw_body = std::move(msg);
+    previews::request(d, m);
   };
+  return o;
+}
+
+Outcome add_link_previews(Domain& d, store::Connection& c, store::Id message_id,
+                          const std::string& content, const std::string& previews_json) {
+  auto m = c.message_by_id(message_id);
+  // Edited, deleted or already previewed since the links were read: the
+  // previews are stale (an edit asks for its own).
+  if (!m || m->deleted || m->content != content || !m->link_previews.empty()) return Outcome{};
+  const std::int64_t rev = c.next_rev(m->room_id);
+  c.set_link_previews(message_id, previews_json, rev);
+  m->link_previews = previews_json;
+  m->rev = rev;
+  Outcome o;
+  json::object ev;
+  ev["message"] = render_message(c, *m);
+  broadcast(d, o, m->room_id, "message_edited", std::move(ev));
   return o;
 }
 
@@ -112,6 +131,7 @@ Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::
   ev["message"] = std::move(msg);
   broadcast(d, o, stored->room_id, "message_edited", std::move(ev));
   read_state::on_edited(d, o, c, a->message, *stored, o.body["message"].as_object());
+  o.after.push_back([&d, edited = *stored] { previews::request(d, edited); });
   return o;
 }
 

@@ -31,6 +31,12 @@ struct NewMessage {
 // {message}. A resend (same sender and client_msg_id) returns the stored
 // message and changes and broadcasts nothing.
 Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const NewMessage& m);
+// Sets a message's link previews (a JSON array) with a new rev and
+// broadcasts message_edited, unless its content changed since the links
+// were read (then nothing).
+Outcome add_link_previews(Domain& d, store::Connection& c, store::Id message_id,
+                          const std::string& content, const std::string& previews_json);
+
 // {message}; sender only; broadcasts message_edited.
 Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id,
                      const std::string& content);

@@ -75,6 +75,7 @@ class SqliteConnection final : public Connection {
   void delete_message(Id id, std::int64_t rev) override;
   void set_pinned(Id id, bool pinned, std::int64_t rev) override;
   void set_rev(Id id, std::int64_t rev) override;
+  void set_link_previews(Id id, const std::string& json, std::int64_t rev) override;
   void add_reply(Id parent_id, TimeMs reply_at, std::int64_t rev) override;
   bool add_reaction(Id message_id, Id user_id, const std::string& emoji) override;
   bool remove_reaction(Id message_id, Id user_id, const std::string& emoji) override;
@@ -139,7 +140,7 @@ class SqliteConnection final : public Connection {
 // The message columns every message read selects, in MessageRecord order.
 #define PARLOR_MESSAGE_COLUMNS                                                                   \
   "id, room_id, seq, rev, sender_id, content, mentions, parent_id, reply_count, last_reply_at, " \
-  "edited_at, deleted, pinned, created_at, client_msg_id, attachment_ids"
+  "edited_at, deleted, pinned, created_at, client_msg_id, attachment_ids, link_previews"
 
 // One row of a query selecting PARLOR_MESSAGE_COLUMNS first (no reactions).
 MessageRecord read_message(const Query& q);

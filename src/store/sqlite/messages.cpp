@@ -99,7 +99,8 @@ void SqliteConnection::edit_message(Id id, const std::string& content,
   static constexpr char read[] =
       "SELECT room_id, seq, sender_id, deleted FROM messages WHERE id = ?";
   static constexpr char update[] =
-      "UPDATE messages SET content = ?, mentions = ?, edited_at = ?, rev = ? WHERE id = ?";
+      "UPDATE messages SET content = ?, mentions = ?, edited_at = ?, rev = ?, link_previews = ''"
+      " WHERE id = ?";
   static constexpr char clear[] = "DELETE FROM mentions WHERE message_id = ?";
   Id room_id = 0;
   Id sender_id = 0;
@@ -137,8 +138,8 @@ void SqliteConnection::delete_message(Id id, std::int64_t rev) {
   // The tombstone keeps its place (seq, thread counters) but nothing of what
   // was said: content, mentions, reactions, attachments and edit history go.
   static constexpr char update[] =
-      "UPDATE messages SET content = '', mentions = '', attachment_ids = '', deleted = 1,"
-      " rev = ? WHERE id = ?";
+      "UPDATE messages SET content = '', mentions = '', attachment_ids = '', link_previews = '',"
+      " deleted = 1, rev = ? WHERE id = ?";
   static constexpr char mentions[] = "DELETE FROM mentions WHERE message_id = ?";
   static constexpr char reactions[] = "DELETE FROM reactions WHERE message_id = ?";
   static constexpr char edits[] = "DELETE FROM edits WHERE message_id = ?";
@@ -155,6 +156,11 @@ void SqliteConnection::set_pinned(Id id, bool pinned, std::int64_t rev) {
       "UPDATE messages SET pinned = ?1, pinned_order = CASE WHEN ?1 THEN ?2 ELSE 0 END,"
       " rev = ?2 WHERE id = ?3";
   db_.query(sql).bind(1, pinned).bind(2, rev).bind(3, id).run();
+}
+
+void SqliteConnection::set_link_previews(Id id, const std::string& json, std::int64_t rev) {
+  static constexpr char sql[] = "UPDATE messages SET link_previews = ?, rev = ? WHERE id = ?";
+  db_.query(sql).bind(1, json).bind(2, rev).bind(3, id).run();
 }
 
 void SqliteConnection::set_rev(Id id, std::int64_t rev) {

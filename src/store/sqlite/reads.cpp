@@ -27,6 +27,7 @@ MessageRecord read_message(const Query& q) {
   m.created_at = q.int64(13);
   m.client_msg_id = q.text(14);
   m.attachment_ids = split_ids(q.text(15));
+  m.link_previews = q.text(16);
   return m;
 }
 

@@ -17,8 +17,8 @@ namespace {
 #define PARLOR_M_COLUMNS                                                             \
   "m.id, m.room_id, m.seq, m.rev, m.sender_id, m.content, m.mentions, m.parent_id, " \
   "m.reply_count, m.last_reply_at, m.edited_at, m.deleted, m.pinned, m.created_at, " \
-  "m.client_msg_id, m.attachment_ids"
-constexpr int kSnippetColumn = 16;
+  "m.client_msg_id, m.attachment_ids, m.link_previews"
+constexpr int kSnippetColumn = 17;
 
 // The filters every search shares; ?2 cursor, ?3 room or user, ?4 sender,
 // ?5 from, ?6 to, ?7 has_file, ?8 limit.

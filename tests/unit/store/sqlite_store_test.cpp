@@ -175,6 +175,7 @@ TEST_F(SqliteStoreTest, TheSearchMigrationIndexesExistingMessages) {
     raw.text("DROP TABLE messages_fts");
     raw.text("DROP TABLE search_state");
     raw.text("DROP TABLE files");
+    raw.text("ALTER TABLE messages DROP COLUMN link_previews");
     raw.text("DELETE FROM schema_migrations WHERE version >= 3");
   }
   auto store = open_sqlite_store(path());

@@ -74,7 +74,16 @@ export interface Message {
   pinned?: boolean;
   created_at: string;
   client_msg_id?: string | null;
-  link_previews?: unknown[];
+  link_previews?: LinkPreview[];
+}
+
+/** What a linked page says of itself; added by the server after the message (a new rev). */
+export interface LinkPreview {
+  url: string;
+  title: string;
+  description: string | null;
+  image_url: string | null;
+  site_name: string | null;
 }
 
 /** POST /api/search: `query` may be empty when a filter is given. */

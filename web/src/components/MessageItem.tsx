@@ -10,6 +10,7 @@ import type { PendingMessage } from '../stores/chat';
 import { displayName, timeLabel } from '../utils/format';
 import { renderRichText } from '../utils/richtext';
 import { AttachmentList } from './Attachments';
+import { LinkPreviewList } from './LinkPreviews';
 import { Avatar, EmojiPicker } from './common';
 
 function EditBox({ message, onDone }: { message: Message; onDone: () => void }) {
@@ -177,6 +178,7 @@ export const MessageItem = memo(function MessageItem({
           )
         )}
         {!message.deleted && <AttachmentList files={message.attachments} />}
+        {!message.deleted && <LinkPreviewList previews={message.link_previews} />}
         {!message.deleted && (message.reactions?.length ?? 0) > 0 && (
           <div className="reactions" role="group" aria-label="Reactions">
             {message.reactions!.map((r) => {
