@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "backends.hpp"
 #include "raw_sqlite.hpp"
@@ -122,16 +123,20 @@ MessageRecord message_in(Id room, Id sender, const std::string& content, std::in
   return m;
 }
 
-TEST_F(SqliteStoreTest, TheWritersCommitsBringTheSearchIndexAlong) {
-  auto store = open_sqlite_store(path());
-  auto c = store->connect();
+// A user and a room to post in: {user, room}.
+std::pair<Id, Id> user_and_room(Connection& c) {
   UserRecord u;
   u.username = "u";
   u.email = "u@example.com";
-  Id user = c->create_user(u);
   RoomRecord r;
   r.name = "r";
-  Id room = c->create_room(r);
+  return {c.create_user(u), c.create_room(r)};
+}
+
+TEST_F(SqliteStoreTest, TheWritersCommitsBringTheSearchIndexAlong) {
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  auto [user, room] = user_and_room(*c);
   SearchQuery q;
   q.room_id = room;
   q.words = {"hello"};
@@ -160,13 +165,7 @@ TEST_F(SqliteStoreTest, TheSearchMigrationIndexesExistingMessages) {
   {
     auto store = open_sqlite_store(path());
     auto c = store->connect();
-    UserRecord u;
-    u.username = "u";
-    u.email = "u@example.com";
-    Id user = c->create_user(u);
-    RoomRecord r;
-    r.name = "r";
-    Id room = c->create_room(r);
+    auto [user, room] = user_and_room(*c);
     c->insert_message(message_in(room, user, "from before the index", 1));
   }
   {
