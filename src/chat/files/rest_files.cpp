@@ -64,6 +64,9 @@ void upload(Domain& d, const Caller& caller, RestRequest& req, RestReply reply) 
   auto* storage = d.file_storage();
   if (!storage)
     return reply(Domain::error_response({Code::internal, "uploads are not configured", 0}));
+  // Uploads share the per-user send rate (their own bucket).
+  if (unsigned wait = d.send_limiter().take("f:" + std::to_string(caller.user_id)))
+    return reply(Domain::error_response({Code::rate_limited, "uploading too fast", wait}));
   store::FileRecord f;
   f.uploader_id = caller.user_id;
   f.file_name = files::clean_file_name(req.upload->file_name);

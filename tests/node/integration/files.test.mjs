@@ -190,3 +190,22 @@ test("attachments: sent with a message (text optional), broadcast, in history an
     assert.deepEqual(after.body.messages.find((x) => x.id === m.id).attachments, []);
   } finally { sa.close(); sb.close(); }
 });
+
+test("uploads are rate limited per user", async () => {
+  const slow = await startServer({ extraArgs: ["--send-rate-per-s", "0.5", "--send-burst", "2"] });
+  try {
+    const a = await register(slow, "ff");
+    const post = () => {
+      const form = new FormData();
+      form.append("file", new Blob([Buffer.from("x\n")]), "x.txt");
+      return fetch(`${slow.url}/api/upload`, { method: "POST", headers: { authorization: `Bearer ${a.token}` }, body: form });
+    };
+    assert.equal((await post()).status, 200);
+    assert.equal((await post()).status, 200);
+    const third = await post();
+    assert.equal(third.status, 429);
+    const body = await third.json();
+    assert.equal(body.error.code, "rate_limited");
+    assert.ok(body.error.retry_after_ms > 0);
+  } finally { await slow.stop(); }
+});
