@@ -40,7 +40,7 @@ ChatApp::ChatApp(const core::Config& config, sio::Namespace& ns, net::Server& ht
   service_ = std::make_unique<chat::Service>(config, *executor_, *outbox_, service_options);
   service_->start();
   bind_socket_events(*service_, *outbox_, ns);
-  bind_rest_routes(*service_, http);
+  bind_rest_routes(*service_, http, upload_parsing_.get_executor());
   spdlog::info("chat store: {} (synchronous={})", db_path,
                config.synchronous_full ? "FULL" : "NORMAL");
 }
@@ -52,6 +52,7 @@ ChatApp::~ChatApp() {
 void ChatApp::stop() {
   if (stopped_) return;
   stopped_ = true;
+  upload_parsing_.join();  // uploads still being parsed reach the domain, which drops them
   service_->stop();
   // Uploads still being written finish here; their replies are dropped.
   files_.reset();

@@ -4,6 +4,7 @@
 // Stop order is the reverse (see stop()).
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,7 @@ class ChatApp {
   std::unique_ptr<chat::files::Storage> files_;
   std::unique_ptr<chat::previews::Fetcher> links_;
   std::unique_ptr<chat::Service> service_;
+  boost::asio::thread_pool upload_parsing_{1};
   bool stopped_ = false;
 };
 

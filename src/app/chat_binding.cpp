@@ -1,6 +1,7 @@
 #include "app/chat_binding.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 
 #include "net/multipart.hpp"
@@ -136,7 +137,8 @@ void attach_upload(net::Request& req, chat::RestRequest& r) {
 
 }  // namespace
 
-void bind_rest_routes(chat::Service& service, net::Server& http) {
+void bind_rest_routes(chat::Service& service, net::Server& http,
+                      boost::asio::any_io_executor parse_on) {
   net::Router& router = http.router();
   for (auto& route : service.rest_routes()) {
     auto names = param_names(route.pattern);
@@ -146,15 +148,18 @@ void bind_rest_routes(chat::Service& service, net::Server& http) {
       net::Mount m;
       m.prefix = route.pattern;
       m.max_body_bytes = route.upload_limit;
-      m.on_request = [handler = route.handler, pattern = route.pattern](net::Request req,
-                                                                        net::Responder responder) {
+      m.on_request = [handler = route.handler, pattern = route.pattern, parse_on](
+                         net::Request req, net::Responder responder) {
         if (req.path != pattern)
           return responder.error(http::status::not_found, "not_found", "no such endpoint");
         if (req.method() != http::verb::post)
           return responder.error(http::status::method_not_allowed, "invalid", "method not allowed");
-        chat::RestRequest r = rest_request(req, {}, net::Params{});
-        attach_upload(req, r);
-        handler(std::move(r), rest_reply(responder));
+        // Scanning up to 25 MiB for boundaries is no work for an I/O thread.
+        boost::asio::post(parse_on, [handler, req = std::move(req), responder]() mutable {
+          chat::RestRequest r = rest_request(req, {}, net::Params{});
+          attach_upload(req, r);
+          handler(std::move(r), rest_reply(responder));
+        });
       };
       http.mount(std::move(m));
       continue;

@@ -2,6 +2,8 @@
 // every client event of the contract, disconnect) and the REST routes.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "app/socket_outbox.hpp"
 #include "chat/service.hpp"
 #include "net/http_server.hpp"
@@ -12,6 +14,8 @@ namespace parlor::app {
 void bind_socket_events(chat::Service& service, SocketOutbox& outbox, sio::Namespace& ns);
 // REST routes go to the server's router; upload routes get mounts of their
 // own (their body limit), and /files/ and /thumbs/ are mounted onto the router.
-void bind_rest_routes(chat::Service& service, net::Server& http);
+// Upload bodies are parsed on `parse_on`, not on the I/O thread that read them.
+void bind_rest_routes(chat::Service& service, net::Server& http,
+                      boost::asio::any_io_executor parse_on);
 
 }  // namespace parlor::app
