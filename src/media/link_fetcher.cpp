@@ -60,7 +60,9 @@ asio::awaitable<Page> exchange(Stream& stream, const urls::url_view& u,
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.header_limit(32 * 1024);
-  parser.body_limit(o.max_body);
+  // No limit for Beast to refuse a long page by: the loop below stops
+  // reading once the head has had max_body bytes.
+  parser.body_limit(boost::none);
   co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
   Page page;
   page.status = parser.get().result_int();
@@ -70,11 +72,15 @@ asio::awaitable<Page> exchange(Stream& stream, const urls::url_view& u,
   const bool html = page.content_type.rfind("text/html", 0) == 0 ||
                     page.content_type.rfind("application/xhtml+xml", 0) == 0;
   if (page.status == 200 && html) {
-    // A cut-off body (over the limit, or the deadline) still has its head.
+    // A cut-off body (at the limit, or the deadline) still has its head.
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser,
-                              asio::redirect_error(asio::use_awaitable, ec));
+    while (!parser.is_done() && parser.get().body().size() < o.max_body) {
+      co_await http::async_read_some(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+    }
     page.body = std::move(parser.get().body());
+    if (page.body.size() > o.max_body) page.body.resize(o.max_body);
   }
   co_return page;
 }

@@ -19,6 +19,12 @@ before(async () => {
         <meta property="og:description" content="Small marsupials.">
         <meta property="og:image" content="/img/q.jpg">
         <meta property="og:site_name" content="Wildlife"></head><body>...</body></html>`);
+    } else if (req.url === "/long") {
+      // A long page (with its length given): only its head is needed.
+      const head = "<html><head><title>A long page</title></head><body>";
+      const body = Buffer.concat([Buffer.from(head), Buffer.alloc(3 * 1024 * 1024, "x"), Buffer.from("</body></html>")]);
+      res.writeHead(200, { "content-type": "text/html", "content-length": body.length });
+      res.end(body);
     } else if (req.url === "/moved") {
       res.writeHead(302, { location: "/plain" });
       res.end();
@@ -47,7 +53,7 @@ test("a linked page's preview arrives as the message's next change, and sync has
   const room = await createRoom(server, a.token);
   const s = await connect(server, a.token);
   try {
-    const m = await sendOk(s, room.id, `look: ${base}/article, and ${base}/moved!`);
+    const m = await sendOk(s, room.id, `look: ${base}/article, and ${base}/moved! (${base}/long)`);
     assert.deepEqual(m.link_previews, []);
     const ev = await waitEvent(s, "message_edited", (p) => p.message.id === m.id);
     assert.equal(ev.message.rev, m.rev + 1);
@@ -57,6 +63,7 @@ test("a linked page's preview arrives as the message's next change, and sync has
       { url: `${base}/article`, title: "Quokkas & friends", description: "Small marsupials.",
         image_url: `${base}/img/q.jpg`, site_name: "Wildlife" },
       { url: `${base}/moved`, title: "Just a title", description: null, image_url: null, site_name: null },
+      { url: `${base}/long`, title: "A long page", description: null, image_url: null, site_name: null },
     ]);
     const sync = await call(s, "sync", { cursors: { [room.id]: m.rev } });
     assert.equal(sync.ok, true);
