@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/ascii.hpp"
 #include "net/multipart.hpp"
 
 namespace parlor::app {
@@ -86,11 +87,7 @@ chat::RestRequest rest_request(const net::Request& req, const std::vector<std::s
   for (const auto& [k, v] : req.query) r.query.emplace(k, v);
   auto auth = req.header("authorization");
   constexpr std::string_view bearer = "Bearer ";
-  if (auth.size() > bearer.size() &&
-      std::equal(bearer.begin(), bearer.end(), auth.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) ==
-               std::tolower(static_cast<unsigned char>(b));
-      })) {
+  if (auth.size() > bearer.size() && core::istarts_with(auth, bearer)) {
     r.bearer_token = std::string(auth.substr(bearer.size()));
   }
   r.peer_ip = req.peer;

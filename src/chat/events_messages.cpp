@@ -16,10 +16,7 @@ constexpr std::size_t kMaxAttachments = 10;
 bool is_blank(const json::object& o, std::string_view field) {
   const auto* v = o.if_contains(field);
   if (!v || v->is_null()) return true;
-  if (!v->is_string()) return false;
-  for (char c : v->get_string())
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
-  return true;
+  return v->is_string() && trim_ascii(v->get_string()).empty();
 }
 
 void send_message(Domain& d, const Session& s, const json::value& payload, AckReply reply) {

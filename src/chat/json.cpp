@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "chat/files/names.hpp"
 #include "chat/json_writer.hpp"
 
 namespace parlor::chat {
@@ -153,20 +154,8 @@ void write_file(JsonWriter& w, const store::FileRecord& f) {
 }  // namespace
 
 std::string file_url(const store::FileRecord& f) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string url = "/files/" + f.storage_key + "/";
-  for (char c : f.file_name) {
-    auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      url += c;
-    } else {
-      url += '%';
-      url += hex[u >> 4];
-      url += hex[u & 15];
-    }
-  }
-  return url;
+  // RFC 3986's unreserved characters stay as they are.
+  return "/files/" + f.storage_key + "/" + files::percent_encode(f.file_name, "-._~");
 }
 
 std::string thumbnail_url(const store::FileRecord& f) {

@@ -8,12 +8,11 @@
 
 #include "chat/mentions.hpp"
 #include "chat/utf8.hpp"
+#include "core/ascii.hpp"
 
 namespace parlor::chat {
 
 namespace json = boost::json;
-
-namespace {
 
 std::string trim_ascii(std::string_view s) {
   auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
@@ -21,6 +20,8 @@ std::string trim_ascii(std::string_view s) {
   while (!s.empty() && sp(s.back())) s.remove_suffix(1);
   return std::string(s);
 }
+
+namespace {
 
 const json::value* find(const json::object& o, std::string_view field) {
   auto it = o.find(field);
@@ -31,10 +32,7 @@ const json::value* find(const json::object& o, std::string_view field) {
 }  // namespace
 
 std::string to_lower_ascii(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return core::ascii_lower(s);
 }
 
 Result<ObjectRef> as_object(const json::value& v, bool allow_null) {

@@ -72,5 +72,7 @@ std::optional<Error> check_password(std::string_view s);
 std::optional<Error> check_emoji(std::string_view s);
 
 std::string to_lower_ascii(std::string_view s);
+// Without surrounding spaces, tabs, CRs and LFs.
+std::string trim_ascii(std::string_view s);
 
 }  // namespace parlor::chat

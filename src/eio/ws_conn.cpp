@@ -11,18 +11,15 @@
 #include <climits>
 #include <cstring>
 
+#include "core/ascii.hpp"
+
 namespace parlor::eio {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 // Whether a comma-separated header value lists `token` (case-insensitive).
 bool has_token(std::string_view value, std::string_view token) {

@@ -3,19 +3,13 @@
 #include <charconv>
 #include <cstdint>
 
+#include "chat/utf8.hpp"
+#include "core/ascii.hpp"
+
 namespace parlor::media {
 namespace {
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
+using core::iequals;
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
@@ -55,11 +49,7 @@ std::string tidy(std::string_view text, std::size_t max) {
     space = false;
     out += c;
   }
-  if (out.size() > max) {
-    std::size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
-  }
+  out.resize(chat::utf8_prefix(out, max).size());
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include <boost/url/url.hpp>
 #include <optional>
 
+#include "core/ascii.hpp"
 #include "media/html_meta.hpp"
 #include "media/public_address.hpp"
 
@@ -67,8 +68,7 @@ asio::awaitable<Page> exchange(Stream& stream, const urls::url_view& u,
   Page page;
   page.status = parser.get().result_int();
   page.location = std::string(parser.get()[http::field::location]);
-  for (char c : parser.get()[http::field::content_type])
-    page.content_type += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  page.content_type = core::ascii_lower(parser.get()[http::field::content_type]);
   const bool html = page.content_type.rfind("text/html", 0) == 0 ||
                     page.content_type.rfind("application/xhtml+xml", 0) == 0;
   if (page.status == 200 && html) {

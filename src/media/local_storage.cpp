@@ -10,6 +10,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "chat/files/names.hpp"
 #include "media/sniff.hpp"
 #include "media/thumbnail.hpp"
 
@@ -72,13 +73,6 @@ bool write_durably(const fs::path& target, std::string_view bytes, std::string& 
   return true;
 }
 
-bool valid_key(const std::string& key) {
-  if (key.size() != 32) return false;
-  for (char c : key)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 }  // namespace
 
 LocalStorage::LocalStorage(fs::path dir) : dir_(std::move(dir)) {
@@ -132,7 +126,7 @@ void LocalStorage::save(
 void LocalStorage::load(std::string key, bool thumbnail,
                         std::function<void(std::shared_ptr<const std::string>)> done) {
   boost::asio::post(worker_, [this, key = std::move(key), thumbnail, done = std::move(done)] {
-    if (!valid_key(key)) return done(nullptr);
+    if (!chat::files::is_storage_key(key)) return done(nullptr);
     std::ifstream in(path_of(key, thumbnail), std::ios::binary);
     if (!in) return done(nullptr);
     auto bytes = std::make_shared<std::string>(std::istreambuf_iterator<char>(in),

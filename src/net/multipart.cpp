@@ -5,8 +5,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/ascii.hpp"
+
 namespace parlor::net {
 namespace {
+
+using core::ascii_lower;
+using core::iequals;
 
 bool is_ows(char c) {
   return c == ' ' || c == '\t';
@@ -16,15 +21,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
   return s;
-}
-
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 bool is_alnum(char c) {

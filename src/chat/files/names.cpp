@@ -17,26 +17,31 @@ bool shown_inline(std::string_view type) {
 
 // RFC 5987/6266: filename="ascii fallback"; filename*=UTF-8''percent-encoded
 std::string disposition(bool inline_, std::string_view name) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string ascii;
-  std::string encoded;
-  for (char c : name) {
-    auto u = static_cast<unsigned char>(c);
-    ascii += (u < 0x80 && c != '"' && c != '\\') ? c : '_';
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-        std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos) {
-      encoded += c;
-    } else {
-      encoded += '%';
-      encoded += hex[u >> 4];
-      encoded += hex[u & 15];
-    }
-  }
+  for (char c : name)
+    ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
   return std::string(inline_ ? "inline" : "attachment") + "; filename=\"" + ascii +
-         "\"; filename*=UTF-8''" + encoded;
+         "\"; filename*=UTF-8''" + percent_encode(name, "!#$&+-.^_`|~");
 }
 
 }  // namespace
+
+std::string percent_encode(std::string_view s, std::string_view keep) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+        keep.find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+  return out;
+}
 
 std::string clean_file_name(std::string_view raw) {
   auto slash = raw.find_last_of("/\\");
@@ -50,11 +55,7 @@ std::string clean_file_name(std::string_view raw) {
   auto last = name.find_last_not_of(' ');
   name = first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
   if (!is_valid_utf8(name)) return "file";
-  if (name.size() > 255) {
-    std::size_t cut = 255;
-    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-    name.resize(cut);
-  }
+  name.resize(utf8_prefix(name, 255).size());
   if (name.empty() || name == "." || name == "..") return "file";
   return name;
 }

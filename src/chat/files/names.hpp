@@ -13,6 +13,9 @@ namespace parlor::chat::files {
 // bytes of valid UTF-8; "file" when nothing is left.
 std::string clean_file_name(std::string_view raw);
 
+// %XX for every byte but ASCII letters, digits and those in `keep`.
+std::string percent_encode(std::string_view s, std::string_view keep);
+
 // 32 lowercase hex digits, as storage keys are.
 bool is_storage_key(std::string_view s);
 

@@ -3,19 +3,10 @@
 #include <algorithm>
 
 #include "chat/json_writer.hpp"
+#include "core/ascii.hpp"
 
 namespace parlor::chat::previews {
 namespace {
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
 
 bool ends_link(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '<' || c == '>' || c == '"' ||
@@ -51,7 +42,8 @@ std::vector<std::string> find_links(std::string_view text, std::size_t max) {
   while (i < text.size() && out.size() < max) {
     bool at_start = i == 0 || ends_link(text[i - 1]) || text[i - 1] == '(' || text[i - 1] == '[';
     std::string_view rest = text.substr(i);
-    if (!at_start || !(starts_with_ci(rest, "http://") || starts_with_ci(rest, "https://"))) {
+    if (!at_start ||
+        !(core::istarts_with(rest, "http://") || core::istarts_with(rest, "https://"))) {
       ++i;
       continue;
     }
