@@ -100,7 +100,7 @@ chat::RestReply rest_reply(net::Responder responder) {
     if (res.raw) {
       net::Response response{static_cast<http::status>(res.status), 11};
       for (const auto& [name, value] : res.headers) response.set(name, value);
-      response.body() = *res.raw;
+      response.body() = std::move(*res.raw);  // a whole file: moved, not copied
       response.prepare_payload();
       return responder.send(std::move(response));
     }

@@ -28,6 +28,10 @@ Result<std::optional<store::TimeMs>> opt_time(const json::object& o, std::string
   return std::optional<store::TimeMs>{*t};
 }
 
+bool has_filter(const store::SearchQuery& q) {
+  return q.room_id || q.sender_id || q.from || q.to || q.has_file;
+}
+
 // The body's fields as a store query; the caller's access is checked later.
 Result<store::SearchQuery> parse_search(const json::object& b, store::Id user_id) {
   store::SearchQuery q;
@@ -60,8 +64,7 @@ Result<store::SearchQuery> parse_search(const json::object& b, store::Id user_id
     q.before_id = parse_id(std::string_view(**cursor));
     if (!q.before_id) return invalid("cursor", "is not a cursor this search returned");
   }
-  const bool filtered = q.room_id || q.sender_id || q.from || q.to || q.has_file;
-  if ((!*text || (*text)->empty()) && !filtered)
+  if ((!*text || (*text)->empty()) && !has_filter(q))
     return invalid("query", "is required without a filter");
   return q;
 }
@@ -74,10 +77,8 @@ Outcome run_search(store::Connection& c, const store::SearchQuery& q) {
   Outcome o;
   json::array results;
   // A query of punctuation only has no words: it matches nothing.
-  const bool nothing_to_find =
-      q.words.empty() && !q.room_id && !q.sender_id && !q.from && !q.to && !q.has_file;
   store::SearchPage page;
-  if (!nothing_to_find) page = c.search_messages(q);
+  if (!q.words.empty() || has_filter(q)) page = c.search_messages(q);
   for (const auto& hit : page.hits) {
     json::object r;
     r["message"] = render_message(c, hit.message);

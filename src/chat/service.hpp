@@ -58,7 +58,7 @@ struct RestResponse {
   boost::json::value body;  // an object; errors are {"error":{"code","message"}}
   unsigned retry_after_ms = 0;
   // A body that is not JSON (a file's bytes): sent as is, with `headers`.
-  std::shared_ptr<const std::string> raw;
+  std::shared_ptr<std::string> raw;  // moved into the response
   std::vector<std::pair<std::string, std::string>> headers;
 };
 using RestReply = std::function<void(RestResponse)>;

@@ -124,7 +124,7 @@ void LocalStorage::save(
 }
 
 void LocalStorage::load(std::string key, bool thumbnail,
-                        std::function<void(std::shared_ptr<const std::string>)> done) {
+                        std::function<void(std::shared_ptr<std::string>)> done) {
   boost::asio::post(worker_, [this, key = std::move(key), thumbnail, done = std::move(done)] {
     if (!chat::files::is_storage_key(key)) return done(nullptr);
     std::ifstream in(path_of(key, thumbnail), std::ios::binary);

@@ -23,7 +23,7 @@ class LocalStorage final : public chat::files::Storage {
       chat::UploadPart part,
       std::function<void(std::optional<chat::files::Stored>, std::string error)> done) override;
   void load(std::string storage_key, bool thumbnail,
-            std::function<void(std::shared_ptr<const std::string>)> done) override;
+            std::function<void(std::shared_ptr<std::string>)> done) override;
 
   // Where a key's bytes live (exposed for tests).
   std::filesystem::path path_of(const std::string& storage_key, bool thumbnail) const;

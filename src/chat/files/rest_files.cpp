@@ -39,7 +39,7 @@ void serve(Domain& d, std::string key, std::string name, bool thumbnail, RestRep
         auto headers = thumbnail ? files::file_headers("image/jpeg", "thumbnail.jpg")
                                  : files::file_headers(f->content_type, f->file_name);
         storage->load(f->storage_key, thumbnail,
-                      [reply, headers = std::move(headers)](std::shared_ptr<const std::string> b) {
+                      [reply, headers = std::move(headers)](std::shared_ptr<std::string> b) {
                         if (!b) return reply(not_found_response());
                         RestResponse res;
                         res.raw = std::move(b);

@@ -30,7 +30,7 @@ class Storage {
                     std::function<void(std::optional<Stored>, std::string error)> done) = 0;
   // The bytes of a stored file or of its thumbnail; nullopt if missing.
   virtual void load(std::string storage_key, bool thumbnail,
-                    std::function<void(std::shared_ptr<const std::string>)> done) = 0;
+                    std::function<void(std::shared_ptr<std::string>)> done) = 0;
 };
 
 }  // namespace parlor::chat::files

@@ -81,12 +81,12 @@ TEST(Media, LocalStorageWritesDurablyAndReadsBack) {
     EXPECT_TRUE(stored->has_thumbnail);
     EXPECT_TRUE(std::filesystem::exists(storage.path_of(stored->storage_key, true)));
 
-    std::shared_ptr<const std::string> original, missing;
+    std::shared_ptr<std::string> original, missing;
     done = false;
     lock.unlock();
-    storage.load(stored->storage_key, false, [&](std::shared_ptr<const std::string> b) {
+    storage.load(stored->storage_key, false, [&](std::shared_ptr<std::string> b) {
       original = b;
-      storage.load(std::string(32, '0'), false, [&](std::shared_ptr<const std::string> b2) {
+      storage.load(std::string(32, '0'), false, [&](std::shared_ptr<std::string> b2) {
         std::lock_guard l(m);
         missing = b2;
         done = true;
