@@ -94,15 +94,13 @@ chat::RestRequest rest_request(const net::Request& req, const std::vector<std::s
   return r;
 }
 
-// The domain's answer on the wire: JSON, or a file's bytes with its headers.
+// The domain's answer on the wire: JSON, or a stored file with its headers.
 chat::RestReply rest_reply(net::Responder responder) {
   return [responder](chat::RestResponse res) {
-    if (res.raw) {
-      net::Response response{static_cast<http::status>(res.status), 11};
-      for (const auto& [name, value] : res.headers) response.set(name, value);
-      response.body() = std::move(*res.raw);  // a whole file: moved, not copied
-      response.prepare_payload();
-      return responder.send(std::move(response));
+    if (res.file) {
+      net::Response head{static_cast<http::status>(res.status), 11};
+      for (const auto& [name, value] : res.headers) head.set(name, value);
+      return responder.send_file(std::move(head), std::move(res.file));
     }
     auto response = net::make_json_response(static_cast<http::status>(res.status), res.body);
     if (res.retry_after_ms > 0) {

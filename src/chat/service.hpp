@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/open_file.hpp"
+
 #include "chat/outbox.hpp"
 #include "chat/raw_member.hpp"
 #include "store/records.hpp"
@@ -57,8 +59,9 @@ struct RestResponse {
   unsigned status = 200;
   boost::json::value body;  // an object; errors are {"error":{"code","message"}}
   unsigned retry_after_ms = 0;
-  // A body that is not JSON (a file's bytes): sent as is, with `headers`.
-  std::shared_ptr<std::string> raw;  // moved into the response
+  // A body that is not JSON (a stored file): sent as is, with `headers`,
+  // streamed from the disk.
+  std::shared_ptr<const core::OpenFile> file;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 using RestReply = std::function<void(RestResponse)>;

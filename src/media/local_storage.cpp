@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 
 #include "chat/files/names.hpp"
@@ -123,17 +122,10 @@ void LocalStorage::save(
   });
 }
 
-void LocalStorage::load(std::string key, bool thumbnail,
-                        std::function<void(std::shared_ptr<std::string>)> done) {
-  boost::asio::post(worker_, [this, key = std::move(key), thumbnail, done = std::move(done)] {
-    if (!chat::files::is_storage_key(key)) return done(nullptr);
-    std::ifstream in(path_of(key, thumbnail), std::ios::binary);
-    if (!in) return done(nullptr);
-    auto bytes = std::make_shared<std::string>(std::istreambuf_iterator<char>(in),
-                                               std::istreambuf_iterator<char>());
-    if (in.bad()) return done(nullptr);
-    done(std::move(bytes));
-  });
+void LocalStorage::open(std::string key, bool thumbnail,
+                        std::function<void(std::shared_ptr<const core::OpenFile>)> done) {
+  if (!chat::files::is_storage_key(key)) return done(nullptr);
+  done(core::OpenFile::open(path_of(key, thumbnail)));
 }
 
 }  // namespace parlor::media

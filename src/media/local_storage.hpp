@@ -22,8 +22,10 @@ class LocalStorage final : public chat::files::Storage {
   void save(
       chat::UploadPart part,
       std::function<void(std::optional<chat::files::Stored>, std::string error)> done) override;
-  void load(std::string storage_key, bool thumbnail,
-            std::function<void(std::shared_ptr<std::string>)> done) override;
+  // Opens at once, on the caller's thread: an open() on the local disk is
+  // not worth a queue behind the worker's thumbnails.
+  void open(std::string storage_key, bool thumbnail,
+            std::function<void(std::shared_ptr<const core::OpenFile>)> done) override;
 
   // Where a key's bytes live (exposed for tests).
   std::filesystem::path path_of(const std::string& storage_key, bool thumbnail) const;

@@ -10,9 +10,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "net/byte_range.hpp"
+#include "net/file_body.hpp"
 #include "net/responder_state.hpp"
 
 namespace parlor::net {
@@ -132,6 +135,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     keep_alive_ = req.message.keep_alive();
     version_ = req.message.version();
     origin_ = std::string(req.header("Origin"));
+    // A Range is only served for GET, and not with If-Range: the responses
+    // carry no validator it could match.
+    range_.clear();
+    if (req.method() == http::verb::get && req.header("If-Range").empty())
+      range_ = std::string(req.header("Range"));
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) req.peer = ep.address().to_string();
@@ -188,8 +196,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void dispatch_async(Request& req, F&& call) {
     auto state = std::make_shared<detail::ResponderState>();
     state->executor = stream_.get_executor();
-    state->deliver = [w = weak_from_this()](Response res) {
-      if (auto self = w.lock()) self->on_response(std::move(res));
+    state->deliver = [w = weak_from_this()](Response res,
+                                            std::shared_ptr<const core::OpenFile> file) {
+      if (auto self = w.lock()) self->on_response(std::move(res), std::move(file));
     };
     pending_ = state;
     watch_peer();
@@ -221,27 +230,88 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     close();
   }
 
-  void on_response(Response res) {
+  void on_response(Response res, std::shared_ptr<const core::OpenFile> file) {
     if (!pending_) return;
     pending_.reset();
     beast::error_code ec;
     stream_.socket().cancel(ec);  // the peer watch
+    if (file) return write_file(std::move(res), std::move(file));
     write(std::move(res));
   }
 
   void write(Response res) {
     res_ = std::move(res);
-    res_.version(version_);
-    res_.keep_alive(keep_alive_);
-    if (!origin_.empty()) shared_->server->apply_cors(origin_, res_);
     if (res_.find(http::field::content_length) == res_.end()) res_.prepare_payload();
+    send(res_);
+  }
+
+  // `head`'s status and headers, with the file (or the part of it the
+  // request's Range asked for) as the body, streamed from the disk.
+  void write_file(Response head, std::shared_ptr<const core::OpenFile> file) {
+    const std::uint64_t size = file->size();
+    auto range = head.result() == http::status::ok ? parse_byte_range(range_, size) : ByteRange{};
+    if (range.kind == ByteRange::Kind::unsatisfiable) {
+      auto res = make_error_response(http::status::range_not_satisfiable, "invalid",
+                                     "the requested range is outside the file");
+      res.set(http::field::content_range, "bytes */" + std::to_string(size));
+      return write(std::move(res));
+    }
+    file_res_.emplace(head.result(), version_);
+    auto& res = *file_res_;
+    for (const auto& field : head) res.set(field.name_string(), field.value());
+    res.set(http::field::accept_ranges, "bytes");
+    res.body().file = std::move(file);
+    res.body().length = size;
+    if (range.kind == ByteRange::Kind::partial) {
+      res.result(http::status::partial_content);
+      res.body().first = range.first;
+      res.body().length = range.length;
+      res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                               std::to_string(range.first + range.length - 1) +
+                                               "/" + std::to_string(size));
+    }
+    res.content_length(res.body().length);
+    send(res);
+  }
+
+  void send(Response& res) {
+    finish_head(res);
     stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
-    http::async_write(stream_, res_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec || !self->keep_alive_) return self->close();
-                        self->origin_.clear();
-                        self->read_header();
-                      });
+    http::async_write(stream_, res, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->written(ec);
+    });
+  }
+
+  // A file goes out a chunk per write, each with the full timeout: a large
+  // download to a slow client may take longer than one.
+  void send(http::response<FileBody>& res) {
+    finish_head(res);
+    file_sr_.emplace(res);
+    write_file_chunk();
+  }
+
+  void write_file_chunk() {
+    stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
+    http::async_write_some(stream_, *file_sr_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (!ec && !self->file_sr_->is_done()) return self->write_file_chunk();
+                             self->file_sr_.reset();
+                             self->file_res_.reset();
+                             self->written(ec);
+                           });
+  }
+
+  template <class Message>
+  void finish_head(Message& res) {
+    res.version(version_);
+    res.keep_alive(keep_alive_);
+    if (!origin_.empty()) shared_->server->apply_cors(origin_, res);
+  }
+
+  void written(beast::error_code ec) {
+    if (ec || !keep_alive_) return close();
+    origin_.clear();
+    read_header();
   }
 
   void close() {
@@ -256,6 +326,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<detail::ResponderState> pending_;
   Response res_;
+  std::optional<http::response<FileBody>> file_res_;
+  std::optional<http::response_serializer<FileBody>> file_sr_;
+  std::string range_;  // the request's Range header, when it may be served
   bool keep_alive_ = true;
   unsigned version_ = 11;
   std::string origin_;
@@ -324,7 +397,7 @@ void Server::stop_accepting() {
   });
 }
 
-void Server::apply_cors(std::string_view origin, Response& res) const {
+void Server::apply_cors(std::string_view origin, http::fields& res) const {
   const auto& allowed = shared_->options.cors_origin;
   if (allowed.empty() || origin.empty()) return;
   if (allowed != "*" && !origin_allowed(allowed, origin)) return;

@@ -67,7 +67,7 @@ class Server {
   void set_ready(bool ready) { ready_ = ready; }
 
   // Adds the CORS headers the options call for, given the request's Origin.
-  void apply_cors(std::string_view origin, Response& res) const;
+  void apply_cors(std::string_view origin, http::fields& res) const;
 
   // Internal, used by connections.
   struct Shared;

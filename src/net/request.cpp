@@ -34,8 +34,17 @@ bool parse_target(std::string_view target, std::string& path,
 void Responder::send(Response res) const {
   if (!state_ || state_->done.exchange(true)) return;
   boost::asio::post(state_->executor, [st = state_, r = std::move(res)]() mutable {
-    if (st->deliver) st->deliver(std::move(r));
+    if (st->deliver) st->deliver(std::move(r), nullptr);
   });
+}
+
+void Responder::send_file(Response head, std::shared_ptr<const core::OpenFile> file) const {
+  if (!file) return send(std::move(head));
+  if (!state_ || state_->done.exchange(true)) return;
+  boost::asio::post(state_->executor,
+                    [st = state_, r = std::move(head), f = std::move(file)]() mutable {
+                      if (st->deliver) st->deliver(std::move(r), std::move(f));
+                    });
 }
 
 void Responder::json(http::status status, const boost::json::value& body) const {

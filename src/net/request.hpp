@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/open_file.hpp"
+
 namespace parlor::net {
 
 namespace http = boost::beast::http;
@@ -51,6 +53,9 @@ class Responder {
   explicit Responder(std::shared_ptr<detail::ResponderState> state) : state_(std::move(state)) {}
 
   void send(Response res) const;
+  // `head`'s status and headers with `file` as the body, streamed from the
+  // disk; a GET's Range is honoured (206, or 416 when outside the file).
+  void send_file(Response head, std::shared_ptr<const core::OpenFile> file) const;
   void json(http::status status, const boost::json::value& body) const;
   // The contract's error body {"error":{"code","message"}}.
   void error(http::status status, std::string_view code, std::string_view message) const;

@@ -20,8 +20,8 @@ RestResponse not_found_response() {
   return Domain::error_response(not_found("no such file"));
 }
 
-// Looks the file up, then has the storage read its bytes; replies 404 when
-// either is missing.
+// Looks the file up, then has the storage open it; replies 404 when either
+// is missing.
 void serve(Domain& d, std::string key, std::string name, bool thumbnail, RestReply reply) {
   auto* storage = d.file_storage();
   if (!storage || !files::is_storage_key(key)) return reply(not_found_response());
@@ -38,14 +38,15 @@ void serve(Domain& d, std::string key, std::string name, bool thumbnail, RestRep
           return reply(not_found_response());
         auto headers = thumbnail ? files::file_headers("image/jpeg", "thumbnail.jpg")
                                  : files::file_headers(f->content_type, f->file_name);
-        storage->load(f->storage_key, thumbnail,
-                      [reply, headers = std::move(headers)](std::shared_ptr<std::string> b) {
-                        if (!b) return reply(not_found_response());
-                        RestResponse res;
-                        res.raw = std::move(b);
-                        res.headers = headers;
-                        reply(std::move(res));
-                      });
+        storage->open(
+            f->storage_key, thumbnail,
+            [reply, headers = std::move(headers)](std::shared_ptr<const core::OpenFile> file) {
+              if (!file) return reply(not_found_response());
+              RestResponse res;
+              res.file = std::move(file);
+              res.headers = headers;
+              reply(std::move(res));
+            });
       });
 }
 

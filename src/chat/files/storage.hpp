@@ -1,6 +1,6 @@
 // Where uploaded files' bytes are kept: an interface, so the domain never
 // sees the disk, libmagic or libvips (the app plugs in media::LocalStorage).
-// Both calls return at once and call `done` later, on another thread.
+// save() returns at once and calls `done` later, on another thread.
 #pragma once
 
 #include <functional>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "chat/service.hpp"
+#include "core/open_file.hpp"
 
 namespace parlor::chat::files {
 
@@ -28,9 +29,10 @@ class Storage {
   // On failure `done` gets nullopt and a message for the log.
   virtual void save(UploadPart part,
                     std::function<void(std::optional<Stored>, std::string error)> done) = 0;
-  // The bytes of a stored file or of its thumbnail; nullopt if missing.
-  virtual void load(std::string storage_key, bool thumbnail,
-                    std::function<void(std::shared_ptr<std::string>)> done) = 0;
+  // A stored file or its thumbnail, opened for reading (nullptr if
+  // missing); `done` may run before open() returns.
+  virtual void open(std::string storage_key, bool thumbnail,
+                    std::function<void(std::shared_ptr<const core::OpenFile>)> done) = 0;
 };
 
 }  // namespace parlor::chat::files

@@ -64,8 +64,8 @@ async function upload(token, bytes, name, type = "application/octet-stream", fie
   return { status: r.status, body: await r.json() };
 }
 
-async function get(path) {
-  const r = await fetch(server.url + path);
+async function get(path, headers = {}) {
+  const r = await fetch(server.url + path, { headers });
   return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) };
 }
 
@@ -103,6 +103,31 @@ test("an image upload: sniffed type, size, thumbnail, and both links serve the b
   assert.equal((await get(`/files/${key}`)).status, 404);
   assert.equal((await get(`/files/${key.toUpperCase()}/holiday%20photo.png`)).status, 404);
   assert.equal((await get(`/thumbs/${key}`)).status, 404);
+});
+
+test("a download resumes or seeks with a byte range", async () => {
+  const a = await register(server, "fr");
+  const bytes = Buffer.alloc(150000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) % 256;
+  const f = (await upload(a.token, bytes, "data.bin")).body;
+  const whole = await get(f.url);
+  assert.equal(whole.headers.get("accept-ranges"), "bytes");
+  assert.deepEqual(whole.bytes, bytes);
+
+  const part = await get(f.url, { range: "bytes=100000-" });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers.get("content-range"), "bytes 100000-149999/150000");
+  assert.equal(part.headers.get("content-disposition"), whole.headers.get("content-disposition"));
+  assert.deepEqual(part.bytes, bytes.subarray(100000));
+  const tail = await get(f.url, { range: "bytes=-16" });
+  assert.equal(tail.status, 206);
+  assert.deepEqual(tail.bytes, bytes.subarray(bytes.length - 16));
+
+  const outside = await get(f.url, { range: "bytes=150000-" });
+  assert.equal(outside.status, 416);
+  assert.equal(outside.headers.get("content-range"), "bytes */150000");
+  // A link that names nothing stays 404 whatever the range.
+  assert.equal((await get(`/files/${"0".repeat(32)}/data.bin`, { range: "bytes=0-1" })).status, 404);
 });
 
 test("other files: cleaned name, no thumbnail, served as a download", async () => {

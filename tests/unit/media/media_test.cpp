@@ -81,23 +81,18 @@ TEST(Media, LocalStorageWritesDurablyAndReadsBack) {
     EXPECT_TRUE(stored->has_thumbnail);
     EXPECT_TRUE(std::filesystem::exists(storage.path_of(stored->storage_key, true)));
 
-    std::shared_ptr<std::string> original, missing;
-    done = false;
-    lock.unlock();
-    storage.load(stored->storage_key, false, [&](std::shared_ptr<std::string> b) {
-      original = b;
-      storage.load(std::string(32, '0'), false, [&](std::shared_ptr<std::string> b2) {
-        std::lock_guard l(m);
-        missing = b2;
-        done = true;
-        cv.notify_all();
-      });
-    });
-    lock.lock();
-    cv.wait(lock, [&] { return done; });
+    std::shared_ptr<const core::OpenFile> original, missing, bad_key;
+    storage.open(stored->storage_key, false, [&](auto f) { original = std::move(f); });
+    storage.open(std::string(32, '0'), false, [&](auto f) { missing = std::move(f); });
+    storage.open("../" + stored->storage_key, false, [&](auto f) { bad_key = std::move(f); });
     ASSERT_TRUE(original);
-    EXPECT_EQ(*original, *body);
+    ASSERT_EQ(original->size(), body->size());
+    std::string read(body->size(), '\0');
+    ASSERT_EQ(original->read_at(0, read.data(), read.size()),
+              static_cast<std::ptrdiff_t>(read.size()));
+    EXPECT_EQ(read, *body);
     EXPECT_FALSE(missing);
+    EXPECT_FALSE(bad_key);
   }
   std::filesystem::remove_all(dir);
 }

@@ -9,7 +9,11 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace parlor::net {
 namespace {
@@ -39,6 +43,21 @@ class HttpServerTest : public ::testing::Test {
           // Answered later, from a thread that is not an I/O thread.
           std::thread([r, body = req.body()] { r.text(http::status::created, body); }).detach();
         });
+    // A file of 300,000 bytes (several chunks), each byte its offset mod 251.
+    file_path_ = std::filesystem::temp_directory_path() /
+                 ("parlor-http-file-" + std::to_string(::getpid()));
+    {
+      std::ofstream out(file_path_, std::ios::binary);
+      for (int i = 0; i < kFileSize; ++i) out.put(static_cast<char>(i % 251));
+    }
+    Mount files;
+    files.prefix = "/file";
+    files.on_request = [this](Request, Responder r) {
+      Response head{http::status::ok, 11};
+      head.set(http::field::content_type, "application/octet-stream");
+      r.send_file(std::move(head), core::OpenFile::open(file_path_));
+    };
+    server_->mount(std::move(files));
     Mount m;
     m.prefix = "/proto/";
     m.on_request = [](Request req, Responder r) { r.text(http::status::ok, "mount:" + req.path); };
@@ -59,7 +78,15 @@ class HttpServerTest : public ::testing::Test {
   void TearDown() override {
     server_->stop_accepting();
     pool_.stop();
+    std::filesystem::remove(file_path_);
   }
+  static std::string file_bytes(int first, int length) {
+    std::string s;
+    for (int i = first; i < first + length; ++i) s.push_back(static_cast<char>(i % 251));
+    return s;
+  }
+  static constexpr int kFileSize = 300000;
+  std::filesystem::path file_path_;
 
   tcp::socket connect() {
     tcp::socket s(client_ctx_);
@@ -174,6 +201,39 @@ TEST_F(HttpServerTest, CorsOnlyForAllowedOrigins) {
   req.set(http::field::origin, "http://evil.test");
   res = roundtrip(s, req);
   EXPECT_EQ(res.count(http::field::access_control_allow_origin), 0u);
+}
+
+TEST_F(HttpServerTest, FilesStreamWholeOrByRange) {
+  auto s = connect();
+  auto res = roundtrip(s, get("/file"));
+  ASSERT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::content_type], "application/octet-stream");
+  EXPECT_EQ(res[http::field::accept_ranges], "bytes");
+  EXPECT_EQ(res.body(), file_bytes(0, kFileSize));
+
+  // On the same connection: ranges in each form, then one outside the file.
+  auto req = get("/file");
+  req.set(http::field::range, "bytes=70000-200000");
+  res = roundtrip(s, req);
+  ASSERT_EQ(res.result(), http::status::partial_content);
+  EXPECT_EQ(res[http::field::content_range], "bytes 70000-200000/300000");
+  EXPECT_EQ(res.body(), file_bytes(70000, 130001));
+  req.set(http::field::range, "bytes=-10");
+  res = roundtrip(s, req);
+  EXPECT_EQ(res[http::field::content_range], "bytes 299990-299999/300000");
+  EXPECT_EQ(res.body(), file_bytes(299990, 10));
+  req.set(http::field::range, "bytes=300000-");
+  res = roundtrip(s, req);
+  EXPECT_EQ(res.result(), http::status::range_not_satisfiable);
+  EXPECT_EQ(res[http::field::content_range], "bytes */300000");
+  EXPECT_TRUE(res.keep_alive());
+
+  // Several ranges, or a Range with If-Range, get the whole file.
+  req.set(http::field::range, "bytes=0-1,5-6");
+  EXPECT_EQ(roundtrip(s, req).body().size(), std::size_t{kFileSize});
+  req.set(http::field::range, "bytes=0-1");
+  req.set(http::field::if_range, "\"x\"");
+  EXPECT_EQ(roundtrip(s, req).result(), http::status::ok);
 }
 
 }  // namespace
