@@ -11,7 +11,7 @@ namespace parlor::core {
 std::shared_ptr<const OpenFile> OpenFile::open(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return nullptr;
@@ -19,7 +19,9 @@ std::shared_ptr<const OpenFile> OpenFile::open(const std::filesystem::path& path
   return std::shared_ptr<const OpenFile>(new OpenFile(fd, static_cast<std::uint64_t>(st.st_size)));
 }
 
-OpenFile::~OpenFile() { ::close(fd_); }
+OpenFile::~OpenFile() {
+  ::close(fd_);
+}
 
 std::ptrdiff_t OpenFile::read_at(std::uint64_t offset, char* out, std::size_t n) const {
   for (;;) {

@@ -267,8 +267,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       res.body().first = range.first;
       res.body().length = range.length;
       res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
-                                               std::to_string(range.first + range.length - 1) +
-                                               "/" + std::to_string(size));
+                                              std::to_string(range.first + range.length - 1) + "/" +
+                                              std::to_string(size));
     }
     res.content_length(res.body().length);
     send(res);

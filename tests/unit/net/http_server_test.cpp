@@ -44,8 +44,8 @@ class HttpServerTest : public ::testing::Test {
           std::thread([r, body = req.body()] { r.text(http::status::created, body); }).detach();
         });
     // A file of 300,000 bytes (several chunks), each byte its offset mod 251.
-    file_path_ = std::filesystem::temp_directory_path() /
-                 ("parlor-http-file-" + std::to_string(::getpid()));
+    file_path_ =
+        std::filesystem::temp_directory_path() / ("parlor-http-file-" + std::to_string(::getpid()));
     {
       std::ofstream out(file_path_, std::ios::binary);
       for (int i = 0; i < kFileSize; ++i) out.put(static_cast<char>(i % 251));
