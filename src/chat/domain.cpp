@@ -1,6 +1,8 @@
 // The domain strand, storage job plumbing, sessions and dispatch tables.
 #include "chat/domain.hpp"
 
+#include "chat/files/sweep.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -46,8 +48,9 @@ Domain::Domain(const core::Config& config, store::Executor& executor, Outbox& ou
       presence::store_last_seen(executor_), clock_);
   typing_ = std::make_unique<typing::Hub>(outbox_, clock_,
                                           [this](store::TimeMs at) { typing_alarm_->arm(at); });
-  typing_alarm_ = std::make_unique<typing::AlarmThread>(
-      clock_, [this] { post([this] { typing_->expire(); }); });
+  typing_alarm_ =
+      std::make_unique<AlarmThread>(clock_, [this] { post([this] { typing_->expire(); }); });
+  upload_sweep_ = std::make_unique<files::Sweep>(*this);
   // Thread-safe (called from storage threads).
   status_ = [this](const store::UserRecord& u) -> std::string {
     return std::string(presence_->status(u));
@@ -87,10 +90,12 @@ void Domain::start() {
     stored.set_value();
   });
   stored.get_future().get();
+  upload_sweep_->start();
 }
 
 void Domain::stop() {
   if (typing_alarm_) typing_alarm_->stop();
+  if (upload_sweep_) upload_sweep_->stop();
   if (stopped_.exchange(true)) return;
   domain_pool_.stop();
   slow_pool_.stop();

@@ -25,6 +25,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "chat/alarm_thread.hpp"
 #include "chat/auth/passwords.hpp"
 #include "chat/auth/rate_limiter.hpp"
 #include "chat/auth/revocations.hpp"
@@ -32,13 +33,16 @@
 #include "chat/error.hpp"
 #include "chat/presence/hub.hpp"
 #include "chat/service.hpp"
-#include "chat/typing/alarm_thread.hpp"
 #include "chat/typing/hub.hpp"
 #include "chat/views.hpp"
 #include "core/config.hpp"
 #include "store/executor.hpp"
 
 namespace parlor::chat {
+
+namespace files {
+class Sweep;
+}
 
 // One accepted Socket.IO connection.
 struct Session {
@@ -180,7 +184,8 @@ class Domain {
 
   std::unique_ptr<presence::Hub> presence_;
   std::unique_ptr<typing::Hub> typing_;
-  std::unique_ptr<typing::AlarmThread> typing_alarm_;  // last: stopped first
+  std::unique_ptr<files::Sweep> upload_sweep_;
+  std::unique_ptr<AlarmThread> typing_alarm_;  // last: stopped first
 };
 
 // Handler registration, one function per file.

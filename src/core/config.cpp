@@ -56,6 +56,7 @@ bool load_toml(const std::string& path, Config& c) {
   from_toml(t, "max_header_bytes", c.max_header_bytes);
   from_toml(t, "max_body_bytes", c.max_body_bytes);
   from_toml(t, "max_upload_bytes", c.max_upload_bytes);
+  from_toml(t, "unclaimed_upload_hours", c.unclaimed_upload_hours);
   from_toml(t, "link_previews", c.link_previews);
   from_toml(t, "link_preview_private", c.link_preview_private);
   from_toml(t, "http_read_timeout_ms", c.http_read_timeout_ms);
@@ -131,6 +132,11 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
       ->capture_default_str();
   app.add_option("--max-upload-bytes", c.max_upload_bytes, "Size limit of one uploaded file")
       ->envname("PARLOR_MAX_UPLOAD_BYTES")
+      ->capture_default_str();
+  app.add_option("--unclaimed-upload-hours", c.unclaimed_upload_hours,
+                 "Remove an upload no message attached after this many hours (0: never)")
+      ->envname("PARLOR_UNCLAIMED_UPLOAD_HOURS")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--link-previews", c.link_previews,
                  "Fetch the pages a message links to and add their previews")

@@ -29,8 +29,9 @@ struct Config {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 2 * 1024 * 1024;
   std::size_t max_upload_bytes = 25 * 1024 * 1024;  // one uploaded file
-  bool link_previews = true;                        // fetch linked pages for previews
-  bool link_preview_private = false;                // also from loopback/private addresses (tests)
+  double unclaimed_upload_hours = 72;  // then an upload no message attached is removed; 0: kept
+  bool link_previews = true;           // fetch linked pages for previews
+  bool link_preview_private = false;   // also from loopback/private addresses (tests)
   unsigned http_read_timeout_ms = 30000;
 
   // Accounts and chat

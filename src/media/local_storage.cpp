@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -126,6 +127,18 @@ void LocalStorage::open(std::string key, bool thumbnail,
                         std::function<void(std::shared_ptr<const core::OpenFile>)> done) {
   if (!chat::files::is_storage_key(key)) return done(nullptr);
   done(core::OpenFile::open(path_of(key, thumbnail)));
+}
+
+void LocalStorage::remove(std::vector<std::string> keys) {
+  boost::asio::post(worker_, [this, keys = std::move(keys)] {
+    for (const auto& key : keys) {
+      if (!chat::files::is_storage_key(key)) continue;
+      std::error_code ec;
+      fs::remove(path_of(key, false), ec);
+      if (ec) spdlog::warn("upload {}: not removed: {}", key, ec.message());
+      fs::remove(path_of(key, true), ec);
+    }
+  });
 }
 
 }  // namespace parlor::media

@@ -26,6 +26,7 @@ class LocalStorage final : public chat::files::Storage {
   // not worth a queue behind the worker's thumbnails.
   void open(std::string storage_key, bool thumbnail,
             std::function<void(std::shared_ptr<const core::OpenFile>)> done) override;
+  void remove(std::vector<std::string> storage_keys) override;
 
   // Where a key's bytes live (exposed for tests).
   std::filesystem::path path_of(const std::string& storage_key, bool thumbnail) const;

@@ -194,6 +194,15 @@ class Connection {
     (void)storage_key;
     return std::nullopt;
   }
+  // Deletes the records of up to `limit` files uploaded before `before` that
+  // no stored message attaches, oldest first, and returns them (their bytes
+  // are the caller's to remove, after the commit). A message stored with a
+  // file as an attachment claims it for good.
+  virtual std::vector<FileRecord> remove_unclaimed_files(TimeMs before, std::size_t limit) {
+    (void)before;
+    (void)limit;
+    return {};
+  }
 
   // ---- search
   // Adds to the search index up to `limit` of the messages not in it yet,

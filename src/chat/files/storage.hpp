@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "chat/service.hpp"
 #include "core/open_file.hpp"
@@ -33,6 +34,9 @@ class Storage {
   // missing); `done` may run before open() returns.
   virtual void open(std::string storage_key, bool thumbnail,
                     std::function<void(std::shared_ptr<const core::OpenFile>)> done) = 0;
+  // Deletes the bytes (and thumbnails) of these keys, later; missing ones
+  // are skipped. Links already being served finish.
+  virtual void remove(std::vector<std::string> storage_keys) = 0;
 };
 
 }  // namespace parlor::chat::files

@@ -71,4 +71,24 @@ std::optional<FileRecord> SqliteConnection::file_by_key(const std::string& stora
   return read_file(q);
 }
 
+std::vector<FileRecord> SqliteConnection::remove_unclaimed_files(TimeMs before, std::size_t limit) {
+  static constexpr char select[] = "SELECT " PARLOR_FILE_COLUMNS
+                                   " FROM files WHERE claimed = 0 AND created_at < ?"
+                                   " ORDER BY created_at, id LIMIT ?";
+  static constexpr char remove[] = "DELETE FROM files WHERE id = ?";
+  std::vector<FileRecord> out;
+  {
+    auto q = db_.query(select);
+    q.bind(1, before).bind(2, static_cast<std::int64_t>(limit));
+    while (q.step()) out.push_back(read_file(q));
+  }
+  for (const auto& f : out) db_.query(remove).bind(1, f.id).run();
+  return out;
+}
+
+void SqliteConnection::claim_files(const std::vector<Id>& ids) {
+  static constexpr char sql[] = "UPDATE files SET claimed = 1 WHERE id = ? AND claimed = 0";
+  for (Id id : ids) db_.query(sql).bind(1, id).run();
+}
+
 }  // namespace parlor::store::sqlite

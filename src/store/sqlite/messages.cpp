@@ -80,6 +80,7 @@ Id SqliteConnection::insert_message_row(const MessageRecord& m) {
   }
   Id id = db_.last_insert_rowid();
   ++unindexed_;
+  if (!m.attachment_ids.empty()) claim_files(m.attachment_ids);
   if (!m.deleted && !m.mentions.empty()) {
     std::vector<Id> mentioned;
     for (Id user : m.mentions) {

@@ -4,6 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { startServer, api, register, connect, call, sendOk, createRoom, waitEvent } from "./helpers.mjs";
 
 let server;
@@ -55,17 +57,17 @@ function jpegSize(b) {
   return null;
 }
 
-async function upload(token, bytes, name, type = "application/octet-stream", field = "file") {
+async function upload(token, bytes, name, type = "application/octet-stream", field = "file", srv = server) {
   const form = new FormData();
   form.append("note", "ignored");
   form.append(field, new Blob([bytes], { type }), name);
   const headers = token ? { authorization: `Bearer ${token}` } : {};
-  const r = await fetch(`${server.url}/api/upload`, { method: "POST", headers, body: form });
+  const r = await fetch(`${srv.url}/api/upload`, { method: "POST", headers, body: form });
   return { status: r.status, body: await r.json() };
 }
 
-async function get(path, headers = {}) {
-  const r = await fetch(server.url + path, { headers });
+async function get(path, headers = {}, srv = server) {
+  const r = await fetch(srv.url + path, { headers });
   return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) };
 }
 
@@ -233,4 +235,39 @@ test("uploads are rate limited per user", async () => {
     assert.equal(body.error.code, "rate_limited");
     assert.ok(body.error.retry_after_ms > 0);
   } finally { await slow.stop(); }
+});
+
+test("uploads no message attached are removed after --unclaimed-upload-hours", async () => {
+  // 3.6 s: the sweep then runs every second.
+  const srv = await startServer({ extraArgs: ["--unclaimed-upload-hours", "0.001"] });
+  try {
+    const a = await register(srv, "fs");
+    const room = await createRoom(srv, a.token);
+    const sa = await connect(srv, a.token);
+    const abandoned = (await upload(a.token, png(40, 40), "draft.png", "image/png", "file", srv)).body;
+    const sent = (await upload(a.token, png(40, 40), "sent.png", "image/png", "file", srv)).body;
+    await sendOk(sa, room.id, "", { attachment_ids: [sent.id] });
+    const key = (f) => f.url.split("/")[2];
+    const onDisk = (f) => existsSync(join(srv.dataDir, "files", key(f).slice(0, 2), key(f)));
+    assert.ok(onDisk(abandoned) && onDisk(sent));
+
+    const deadline = Date.now() + 15000;
+    while ((await get(abandoned.url, {}, srv)).status !== 404) {
+      assert.ok(Date.now() < deadline, "the unclaimed upload was never removed");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal((await get(abandoned.thumbnail_url, {}, srv)).status, 404);
+    while (onDisk(abandoned)) {
+      assert.ok(Date.now() < deadline, "the unclaimed upload's bytes stayed on disk");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Attached: kept, and attaching the removed one now is refused.
+    assert.equal((await get(sent.url, {}, srv)).status, 200);
+    assert.ok(onDisk(sent));
+    const ack = await call(sa, "send_message", { room_id: room.id, content: "late", client_msg_id: "late-1", attachment_ids: [abandoned.id] });
+    assert.equal(ack.ok, false);
+    sa.disconnect();
+  } finally {
+    await srv.stop();
+  }
 });

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <vector>
 
-#include "chat/typing/alarm_thread.hpp"
+#include "chat/alarm_thread.hpp"
 #include "presence_fake_outbox.hpp"
 
 namespace parlor::chat::typing {

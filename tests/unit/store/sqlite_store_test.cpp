@@ -186,6 +186,39 @@ TEST_F(SqliteStoreTest, TheSearchMigrationIndexesExistingMessages) {
   EXPECT_EQ(c->index_new_messages(100), 0u);
 }
 
+TEST_F(SqliteStoreTest, TheClaimsMigrationClaimsFilesMessagesAttach) {
+  {
+    auto store = open_sqlite_store(path());
+    auto c = store->connect();
+    auto [user, room] = user_and_room(*c);
+    std::vector<Id> ids;
+    for (char k : {'a', 'b', 'c'}) {
+      FileRecord f;
+      f.storage_key = std::string(32, k);
+      f.uploader_id = user;
+      f.file_name = "f";
+      f.content_type = "text/plain";
+      f.created_at = 1;
+      ids.push_back(c->insert_file(f));
+    }
+    auto m = message_in(room, user, "two files", 1);
+    m.attachment_ids = {ids[2], ids[0]};
+    c->insert_message(m);
+  }
+  {
+    // As if the database predated migration 0006.
+    Raw raw(path());
+    raw.text("DROP INDEX files_unclaimed");
+    raw.text("ALTER TABLE files DROP COLUMN claimed");
+    raw.text("DELETE FROM schema_migrations WHERE version >= 6");
+  }
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  auto removed = c->remove_unclaimed_files(100, 10);
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].storage_key, std::string(32, 'b'));
+}
+
 // A user whose row fills most of a page (a few WAL pages per commit, with
 // its index entries).
 UserRecord page_sized_user(int i, std::size_t name_bytes) {

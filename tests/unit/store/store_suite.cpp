@@ -1197,6 +1197,36 @@ TEST_P(StoreSuite, FilesAreFoundByIdAndKeyAndComeWithTheirMessages) {
   EXPECT_TRUE(c().file_by_key(std::string(32, 'a')));  // the file stays
 }
 
+TEST_P(StoreSuite, OnlyOldUnclaimedFilesAreRemovedOldestFirst) {
+  Id room = make_room("r");
+  Id u = make_user("u");
+  auto add = [&](char k, TimeMs at) {
+    FileRecord f = file_of(u, std::string(32, k), std::string(1, k) + ".png");
+    f.created_at = at;
+    f.id = c().insert_file(f);
+    return f;
+  };
+  FileRecord old1 = add('a', 1000), old2 = add('b', 2000), sent = add('c', 1500),
+             deleted = add('d', 1200), young = add('e', 9000);
+  // Attached by a message: claimed for good, even once the message is deleted.
+  for (Id f : {sent.id, deleted.id}) {
+    MessageRecord m;
+    m.room_id = room;
+    m.sender_id = u;
+    m.attachment_ids = {f};
+    m.seq = m.rev = c().next_rev(room);
+    m.id = c().insert_message(m);
+    if (f == deleted.id) c().delete_message(m.id, c().next_rev(room));
+  }
+  EXPECT_EQ(c().remove_unclaimed_files(5000, 1), (std::vector<FileRecord>{old1}));
+  EXPECT_EQ(c().remove_unclaimed_files(5000, 10), (std::vector<FileRecord>{old2}));
+  EXPECT_TRUE(c().remove_unclaimed_files(5000, 10).empty());
+  EXPECT_FALSE(c().file_by_key(old1.storage_key));
+  EXPECT_FALSE(c().file_by_key(old2.storage_key));
+  for (const auto& kept : {sent, deleted, young}) EXPECT_TRUE(c().file_by_key(kept.storage_key));
+  EXPECT_EQ(c().remove_unclaimed_files(10000, 10), (std::vector<FileRecord>{young}));
+}
+
 // ---- transactions
 
 TEST_P(StoreSuite, RollbackDiscardsAndCommitKeeps) {

@@ -1,10 +1,10 @@
 // One-shot alarm thread (see alarm_thread.hpp).
-#include "chat/typing/alarm_thread.hpp"
+#include "chat/alarm_thread.hpp"
 
 #include <chrono>
 #include <utility>
 
-namespace parlor::chat::typing {
+namespace parlor::chat {
 
 AlarmThread::AlarmThread(Now now, std::function<void()> ring)
     : now_(std::move(now)), ring_(std::move(ring)), thread_([this] { run(); }) {}
@@ -49,4 +49,4 @@ void AlarmThread::run() {
   }
 }
 
-}  // namespace parlor::chat::typing
+}  // namespace parlor::chat

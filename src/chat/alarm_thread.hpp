@@ -1,7 +1,8 @@
-// A one-shot alarm on its own thread, for typing::Hub's Wake: arm(at) makes
-// it call `ring` once at (or just after) `at`, on the alarm's thread; a new
-// arm() replaces the pending one. Times come from the same `now` function
-// the hub uses, so a test clock and the real one behave alike.
+// A one-shot alarm on its own thread (typing timeouts, the sweep of
+// unclaimed uploads): arm(at) makes it call `ring` once at (or just after)
+// `at`, on the alarm's thread; a new arm() replaces the pending one. Times
+// come from the same `now` function its owner uses, so a test clock and the
+// real one behave alike.
 #pragma once
 
 #include <condition_variable>
@@ -12,7 +13,7 @@
 
 #include "store/records.hpp"
 
-namespace parlor::chat::typing {
+namespace parlor::chat {
 
 class AlarmThread {
  public:
@@ -38,4 +39,4 @@ class AlarmThread {
   std::thread thread_;
 };
 
-}  // namespace parlor::chat::typing
+}  // namespace parlor::chat
