@@ -43,17 +43,31 @@ struct Page {
   std::string body;          // at most max_body bytes
 };
 
-// One request and its response (head always, body only for HTML).
+// What to ask for and which bodies to read: a page's HTML head, or an image.
+struct Want {
+  const char* accept;
+  bool (*wanted)(std::string_view content_type);  // read the body of a 200 of this type
+  std::size_t max_body;
+  bool whole;  // a body cut at max_body is useless (an image), not just shorter (a page's head)
+};
+
+bool is_html(std::string_view type) {
+  return type.starts_with("text/html") || type.starts_with("application/xhtml+xml");
+}
+bool is_image(std::string_view type) {
+  return type.starts_with("image/");
+}
+
+// One request and its response (head always, body only when wanted).
 template <class Stream>
-asio::awaitable<Page> exchange(Stream& stream, const urls::url_view& u,
-                               const LinkFetcherOptions& o) {
+asio::awaitable<Page> exchange(Stream& stream, const urls::url_view& u, const Want& want) {
   std::string target(u.encoded_path());
   if (target.empty()) target = "/";
   if (u.has_query()) target += "?" + std::string(u.encoded_query());
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, u.encoded_host_and_port());
   req.set(http::field::user_agent, "Parlor-LinkPreview/1.0 (+chat link previews)");
-  req.set(http::field::accept, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1");
+  req.set(http::field::accept, want.accept);
   req.set(http::field::accept_encoding, "identity");
   req.set(http::field::connection, "close");
   co_await http::async_write(stream, req, asio::use_awaitable);
@@ -69,18 +83,17 @@ asio::awaitable<Page> exchange(Stream& stream, const urls::url_view& u,
   page.status = parser.get().result_int();
   page.location = std::string(parser.get()[http::field::location]);
   page.content_type = core::ascii_lower(parser.get()[http::field::content_type]);
-  const bool html = page.content_type.rfind("text/html", 0) == 0 ||
-                    page.content_type.rfind("application/xhtml+xml", 0) == 0;
-  if (page.status == 200 && html) {
-    // A cut-off body (at the limit, or the deadline) still has its head.
+  if (page.status == 200 && want.wanted(page.content_type)) {
+    // A cut-off page (at the limit, or the deadline) still has its head.
     boost::system::error_code ec;
-    while (!parser.is_done() && parser.get().body().size() < o.max_body) {
+    while (!parser.is_done() && parser.get().body().size() <= want.max_body) {
       co_await http::async_read_some(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
     }
     page.body = std::move(parser.get().body());
-    if (page.body.size() > o.max_body) page.body.resize(o.max_body);
+    if (want.whole && (!parser.is_done() || page.body.size() > want.max_body)) page.body.clear();
+    if (page.body.size() > want.max_body) page.body.resize(want.max_body);
   }
   co_return page;
 }
@@ -103,17 +116,15 @@ asio::awaitable<std::vector<tcp::endpoint>> resolve(const std::string& host,
   co_return out;
 }
 
-// The page's preview, or nullopt (not HTML, no title, unreachable, ...).
-asio::awaitable<std::optional<LinkPreview>> fetch_one(std::string link, LinkFetcherOptions o,
-                                                      asio::ssl::context& tls) {
-  const auto deadline = Clock::now() + o.timeout;
+// GETs `link`, following redirects, within `deadline`: the final response
+// (its body read as `want` says), or nullopt when a redirect leads nowhere
+// usable. Throws when unreachable.
+asio::awaitable<std::optional<Page>> get_following(urls::url current, const Want& want,
+                                                   const LinkFetcherOptions& o,
+                                                   asio::ssl::context& tls,
+                                                   Clock::time_point deadline,
+                                                   urls::url* final_url) {
   auto ex = co_await asio::this_coro::executor;
-  urls::url current;
-  {
-    auto parsed = urls::parse_uri(link);
-    if (!parsed) co_return std::nullopt;
-    current = *parsed;
-  }
   for (int hop = 0; hop <= o.max_redirects; ++hop) {
     const std::string scheme = current.scheme();
     const bool https = scheme == "https";
@@ -135,9 +146,9 @@ asio::awaitable<std::optional<LinkPreview>> fetch_one(std::string link, LinkFetc
       stream.set_verify_mode(asio::ssl::verify_peer);
       stream.set_verify_callback(asio::ssl::host_name_verification(host));
       co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-      page = co_await exchange(stream, current, o);
+      page = co_await exchange(stream, current, want);
     } else {
-      page = co_await exchange(tcp_stream, current, o);
+      page = co_await exchange(tcp_stream, current, want);
     }
 
     if (page.status >= 300 && page.status < 400 && !page.location.empty()) {
@@ -148,24 +159,58 @@ asio::awaitable<std::optional<LinkPreview>> fetch_one(std::string link, LinkFetc
       current = std::move(next);
       continue;
     }
-    if (page.status != 200 || page.body.empty()) co_return std::nullopt;
-    PageMeta meta = parse_html_meta(page.body);
-    if (meta.title.empty()) co_return std::nullopt;
-    LinkPreview p;
-    p.url = link;
-    p.title = std::move(meta.title);
-    p.description = std::move(meta.description);
-    p.site_name = std::move(meta.site_name);
-    if (!meta.image.empty()) {
-      urls::url image;
-      auto ref = urls::parse_uri_reference(meta.image);
-      if (ref && urls::resolve(current, *ref, image) &&
-          (image.scheme() == "https" || image.scheme() == "http"))
-        p.image_url = std::string(image.buffer());
-    }
-    co_return p;
+    if (final_url) *final_url = current;
+    co_return page;
   }
   co_return std::nullopt;
+}
+
+// The bytes of the image at `link`, or nullptr (not an image, too large,
+// unreachable). Its own deadline: a slow image does not cost its page.
+asio::awaitable<std::shared_ptr<const std::string>> fetch_image(urls::url link,
+                                                                LinkFetcherOptions o,
+                                                                asio::ssl::context& tls) {
+  const Want want{"image/*", is_image, o.max_image, true};
+  try {
+    auto page =
+        co_await get_following(std::move(link), want, o, tls, Clock::now() + o.timeout, nullptr);
+    if (!page || page->status != 200 || page->body.empty()) co_return nullptr;
+    co_return std::make_shared<const std::string>(std::move(page->body));
+  } catch (const std::exception&) {
+    co_return nullptr;
+  }
+}
+
+// The page's preview, or nullopt (not HTML, no title, unreachable, ...).
+asio::awaitable<std::optional<LinkPreview>> fetch_one(std::string link, LinkFetcherOptions o,
+                                                      asio::ssl::context& tls) {
+  urls::url start;
+  {
+    auto parsed = urls::parse_uri(link);
+    if (!parsed) co_return std::nullopt;
+    start = *parsed;
+  }
+  const Want want{"text/html,application/xhtml+xml;q=0.9,*/*;q=0.1", is_html, o.max_body, false};
+  urls::url at;
+  auto page = co_await get_following(std::move(start), want, o, tls, Clock::now() + o.timeout, &at);
+  if (!page || page->status != 200 || page->body.empty()) co_return std::nullopt;
+  PageMeta meta = parse_html_meta(page->body);
+  if (meta.title.empty()) co_return std::nullopt;
+  LinkPreview p;
+  p.url = link;
+  p.title = std::move(meta.title);
+  p.description = std::move(meta.description);
+  p.site_name = std::move(meta.site_name);
+  if (!meta.image.empty()) {
+    urls::url image;
+    auto ref = urls::parse_uri_reference(meta.image);
+    if (ref && urls::resolve(at, *ref, image) &&
+        (image.scheme() == "https" || image.scheme() == "http")) {
+      p.image_url = std::string(image.buffer());
+      if (o.fetch_images) p.image = co_await fetch_image(std::move(image), o, tls);
+    }
+  }
+  co_return p;
 }
 
 asio::awaitable<void> fetch_all(std::vector<std::string> links, LinkFetcherOptions o,

@@ -1,10 +1,11 @@
 // chat::previews::Fetcher over HTTP and HTTPS: fetches each linked page's
 // head (at most max_body bytes, following a few redirects, within a
 // deadline) on its own thread and reads its title, description and image
-// (html_meta). Only public addresses are contacted unless allow_private
-// (tests); the checked addresses are the ones connected to, so a name that
-// resolves differently a moment later changes nothing. TLS certificates
-// are verified against the system's CAs and the host name.
+// (html_meta), then the image itself (for the domain to keep a thumbnail of,
+// so readers never load it from the linked site). Only public addresses are contacted unless
+// allow_private (tests); the checked addresses are the ones connected to, so a name that resolves
+// differently a moment later changes nothing. TLS certificates are verified against the system's
+// CAs and the host name.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -21,6 +22,8 @@ struct LinkFetcherOptions {
   bool allow_private = false;
   std::chrono::milliseconds timeout{5000};  // per page, redirects included
   std::size_t max_body = 512 * 1024;
+  bool fetch_images = true;
+  std::size_t max_image = 5 * 1024 * 1024;
   int max_redirects = 3;
 };
 

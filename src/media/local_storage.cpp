@@ -123,6 +123,31 @@ void LocalStorage::save(
   });
 }
 
+void LocalStorage::save_thumbnail(std::shared_ptr<const std::string> image,
+                                  std::function<void(std::optional<chat::files::Stored>)> done) {
+  boost::asio::post(worker_, [this, image = std::move(image), done = std::move(done)] {
+    chat::files::Stored s;
+    s.content_type = sniff_content_type(*image);
+    if (!is_thumbnailable(s.content_type)) return done(std::nullopt);
+    auto inspected = inspect_image(*image);
+    if (!inspected) return done(std::nullopt);
+    s.storage_key = random_key();
+    s.width = inspected->width;
+    s.height = inspected->height;
+    const fs::path target = path_of(s.storage_key, true);
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    std::string error;
+    if (ec || !write_durably(target, inspected->thumbnail, error) ||
+        !sync_dir(target.parent_path(), error) || !sync_dir(dir_, error)) {
+      spdlog::warn("preview image not stored: {}", ec ? ec.message() : error);
+      return done(std::nullopt);
+    }
+    s.has_thumbnail = true;
+    done(std::move(s));
+  });
+}
+
 void LocalStorage::open(std::string key, bool thumbnail,
                         std::function<void(std::shared_ptr<const core::OpenFile>)> done) {
   if (!chat::files::is_storage_key(key)) return done(nullptr);

@@ -26,6 +26,8 @@ class LocalStorage final : public chat::files::Storage {
   // not worth a queue behind the worker's thumbnails.
   void open(std::string storage_key, bool thumbnail,
             std::function<void(std::shared_ptr<const core::OpenFile>)> done) override;
+  void save_thumbnail(std::shared_ptr<const std::string> image,
+                      std::function<void(std::optional<chat::files::Stored>)> done) override;
   void remove(std::vector<std::string> storage_keys) override;
 
   // Where a key's bytes live (exposed for tests).

@@ -194,6 +194,9 @@ class Connection {
     (void)storage_key;
     return std::nullopt;
   }
+  // Marks files as attached to something kept (a message stores its
+  // attachments' claims itself), so the sweep of unclaimed uploads spares them.
+  virtual void claim_files(const std::vector<Id>& ids) { (void)ids; }
   // Deletes the records of up to `limit` files uploaded before `before` that
   // no stored message attaches, oldest first, and returns them (their bytes
   // are the caller's to remove, after the commit). A message stored with a

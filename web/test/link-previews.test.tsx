@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { LinkPreview } from '../src/api/types';
-import { LinkPreviewList, safeHttpUrl } from '../src/components/LinkPreviews';
+import { LinkPreviewList, previewImageUrl, safeHttpUrl } from '../src/components/LinkPreviews';
 
 const full: LinkPreview = {
   url: 'https://example.com/a?b=1',
   title: 'Quokkas <& friends>',
   description: 'Small marsupials.',
-  image_url: 'https://example.com/q.jpg',
+  image_url: '/thumbs/0123456789abcdef0123456789abcdef.jpg',
   site_name: 'Wildlife',
 };
 
@@ -19,7 +19,15 @@ describe('link previews', () => {
     expect(html).toContain('rel="noopener noreferrer nofollow"');
     expect(html).toContain('Quokkas &lt;&amp; friends&gt;');
     expect(html).toContain('Small marsupials.');
-    expect(html).toContain('src="https://example.com/q.jpg"');
+    expect(html).toContain('src="/thumbs/0123456789abcdef0123456789abcdef.jpg"');
+  });
+
+  it('shows only the server\'s own thumbnail as the image, never another site\'s', () => {
+    const html = renderToStaticMarkup(<LinkPreviewList previews={[{ ...full, image_url: 'https://tracker.example/q.jpg' }]} />);
+    expect(html).not.toContain('<img');
+    expect(previewImageUrl('/thumbs/0123456789abcdef0123456789abcdef.jpg')).not.toBeNull();
+    for (const bad of ['/thumbs/../x.jpg', '//evil.example/thumbs/x.jpg', '/thumbs/ABC.jpg', null])
+      expect(previewImageUrl(bad)).toBeNull();
   });
 
   it('leaves out what is missing, and never follows a non-http link', () => {

@@ -5,6 +5,7 @@
 #include "chat/access.hpp"
 #include "chat/json.hpp"
 #include "chat/mentions.hpp"
+#include "chat/previews/links.hpp"
 #include "chat/raw_member.hpp"
 #include "chat/read_state/events.hpp"
 
@@ -98,11 +99,32 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
 }
 
 Outcome add_link_previews(Domain& d, store::Connection& c, store::Id message_id,
-                          const std::string& content, const std::string& previews_json) {
+                          const std::string& content, std::vector<previews::LinkPreview> previews,
+                          const std::vector<std::optional<files::Stored>>& thumbnails,
+                          bool& used_thumbnails) {
   auto m = c.message_by_id(message_id);
   // Edited, deleted or already previewed since the links were read: the
   // previews are stale (an edit asks for its own).
   if (!m || m->deleted || m->content != content || !m->link_previews.empty()) return Outcome{};
+  for (std::size_t i = 0; i < previews.size(); ++i) {
+    auto& p = previews[i];
+    p.image_url.clear();  // never the linked site's own: readers would load it from there
+    const auto* t = i < thumbnails.size() && thumbnails[i] ? &*thumbnails[i] : nullptr;
+    if (!t) continue;
+    store::FileRecord f;
+    f.storage_key = t->storage_key;
+    f.uploader_id = m->sender_id;
+    f.file_name = "preview.jpg";
+    f.content_type = t->content_type;
+    f.width = t->width;
+    f.height = t->height;
+    f.has_thumbnail = true;
+    f.created_at = d.now();
+    c.claim_files({c.insert_file(f)});
+    p.image_url = thumbnail_url(f);
+    used_thumbnails = true;
+  }
+  const std::string previews_json = previews::previews_json(previews);
   const std::int64_t rev = c.next_rev(m->room_id);
   c.set_link_previews(message_id, previews_json, rev);
   m->link_previews = previews_json;

@@ -17,6 +17,8 @@
 #include <string>
 
 #include "chat/domain.hpp"
+#include "chat/files/storage.hpp"
+#include "chat/previews/previewer.hpp"
 
 namespace parlor::chat::actions {
 
@@ -31,11 +33,15 @@ struct NewMessage {
 // {message}. A resend (same sender and client_msg_id) returns the stored
 // message and changes and broadcasts nothing.
 Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const NewMessage& m);
-// Sets a message's link previews (a JSON array) with a new rev and
-// broadcasts message_edited, unless its content changed since the links
-// were read (then nothing).
+// Sets a message's link previews with a new rev and broadcasts
+// message_edited, unless its content changed since the links were read
+// (then nothing). A preview's image is its thumbnail (`thumbnails`, by
+// preview: recorded as a file of the message's sender, claimed) or none;
+// `used_thumbnails` tells whether they were recorded.
 Outcome add_link_previews(Domain& d, store::Connection& c, store::Id message_id,
-                          const std::string& content, const std::string& previews_json);
+                          const std::string& content, std::vector<previews::LinkPreview> previews,
+                          const std::vector<std::optional<files::Stored>>& thumbnails,
+                          bool& used_thumbnails);
 
 // {message}; sender only; broadcasts message_edited.
 Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id,

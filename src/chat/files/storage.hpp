@@ -30,6 +30,10 @@ class Storage {
   // On failure `done` gets nullopt and a message for the log.
   virtual void save(UploadPart part,
                     std::function<void(std::optional<Stored>, std::string error)> done) = 0;
+  // Keeps only a thumbnail of an image (a link preview's), under a new key:
+  // nullopt when the bytes are no image it can read, or cannot be written.
+  virtual void save_thumbnail(std::shared_ptr<const std::string> image,
+                              std::function<void(std::optional<Stored>)> done) = 0;
   // A stored file or its thumbnail, opened for reading (nullptr if
   // missing); `done` may run before open() returns.
   virtual void open(std::string storage_key, bool thumbnail,

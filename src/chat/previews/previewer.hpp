@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,11 @@ struct LinkPreview {
   std::string url;  // the link as it appears in the message
   std::string title;
   std::string description;
-  std::string image_url;  // absolute http(s), or empty
+  // The image the page names: fetched (`image`) by the Fetcher, then kept
+  // as a thumbnail by the domain, whose link replaces the page's URL here.
+  std::string image_url;
   std::string site_name;
+  std::shared_ptr<const std::string> image;  // its bytes, when they could be fetched
   bool operator==(const LinkPreview&) const = default;
 };
 

@@ -94,6 +94,7 @@ class SqliteConnection final : public Connection {
   Id insert_file(const FileRecord& f) override;
   std::vector<FileRecord> files_by_ids(const std::vector<Id>& ids) override;
   std::optional<FileRecord> file_by_key(const std::string& storage_key) override;
+  void claim_files(const std::vector<Id>& ids) override;
   std::vector<FileRecord> remove_unclaimed_files(TimeMs before, std::size_t limit) override;
 
   std::size_t index_new_messages(std::size_t limit) override;
@@ -108,7 +109,6 @@ class SqliteConnection final : public Connection {
   // Reactions and attachments.
   void fill_details(MessageRecord& m);
   void insert_mentions(Id message_id, Id room_id, std::int64_t seq, const std::vector<Id>& ids);
-  void claim_files(const std::vector<Id>& ids);
   // The INSERT (and its mentions rows) of insert_message / append_message.
   Id insert_message_row(const MessageRecord& m);
 

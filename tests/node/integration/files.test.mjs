@@ -3,59 +3,15 @@
 // broadcast, history, search), and every refusal.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { deflateSync } from "node:zlib";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, api, register, connect, call, sendOk, createRoom, waitEvent } from "./helpers.mjs";
+import { startServer, api, register, connect, call, sendOk, createRoom, waitEvent, png, jpegSize } from "./helpers.mjs";
 
 let server;
 before(async () => {
   server = await startServer({ extraArgs: ["--send-rate-per-s", "1000", "--send-burst", "1000", "--max-upload-bytes", "200000"] });
 });
 after(async () => { await server?.stop(); });
-
-function crc32(buf) {
-  let c, crc = 0xffffffff;
-  for (const b of buf) {
-    c = (crc ^ b) & 0xff;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    crc = (crc >>> 8) ^ c;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-// A real PNG of w x h RGBA pixels.
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 6; // 8-bit RGBA
-  const rows = [];
-  for (let y = 0; y < h; y++) {
-    rows.push(Buffer.from([0]));
-    for (let x = 0; x < w; x++) rows.push(Buffer.from([x * 40 % 256, y * 60 % 256, 128, 200]));
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
-// The frame size of a baseline or progressive JPEG.
-function jpegSize(b) {
-  for (let i = 2; i + 9 < b.length;) {
-    if (b[i] !== 0xff) return null;
-    const marker = b[i + 1];
-    if (marker === 0xc0 || marker === 0xc2) return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
-    i += 2 + b.readUInt16BE(i + 2);
-  }
-  return null;
-}
 
 async function upload(token, bytes, name, type = "application/octet-stream", field = "file", srv = server) {
   const form = new FormData();

@@ -7,11 +7,25 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { startServer, api, register, connect, call, sendOk, createRoom, waitEvent, sleep } from "./helpers.mjs";
+import { startServer, api, register, connect, call, sendOk, createRoom, waitEvent, sleep, png, jpegSize } from "./helpers.mjs";
 
-let server, pages, base;
+let server, pages, base, imageLoads = 0;
 before(async () => {
+  const image = png(800, 400);
   pages = http.createServer((req, res) => {
+    if (req.url === "/img/q.jpg") {
+      imageLoads++;
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(image);
+    }
+    if (req.url === "/fake-image") {
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end("<html>not an image</html>");
+    }
+    if (req.url === "/badimage") {
+      res.writeHead(200, { "content-type": "text/html" });
+      return res.end(`<title>Broken image</title><meta property="og:image" content="${base}/fake-image">`);
+    }
     if (req.url === "/article") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end(`<html><head><title>fallback</title>
@@ -59,9 +73,18 @@ test("a linked page's preview arrives as the message's next change, and sync has
     assert.equal(ev.message.rev, m.rev + 1);
     assert.equal(ev.message.edited, false);
     assert.equal(ev.message.content, m.content);
+    // The page's image is fetched once and kept as a thumbnail of ours, so
+    // readers never load it from the linked site.
+    const imageUrl = ev.message.link_previews[0]?.image_url;
+    assert.match(imageUrl, /^\/thumbs\/[0-9a-f]{32}\.jpg$/);
+    assert.equal(imageLoads, 1);
+    const thumb = await fetch(server.url + imageUrl);
+    assert.equal(thumb.status, 200);
+    assert.equal(thumb.headers.get("content-type"), "image/jpeg");
+    assert.deepEqual(jpegSize(Buffer.from(await thumb.arrayBuffer())), { width: 400, height: 200 });
     assert.deepEqual(ev.message.link_previews, [
       { url: `${base}/article`, title: "Quokkas & friends", description: "Small marsupials.",
-        image_url: `${base}/img/q.jpg`, site_name: "Wildlife" },
+        image_url: imageUrl, site_name: "Wildlife" },
       { url: `${base}/moved`, title: "Just a title", description: null, image_url: null, site_name: null },
       { url: `${base}/long`, title: "A long page", description: null, image_url: null, site_name: null },
     ]);
@@ -72,12 +95,13 @@ test("a linked page's preview arrives as the message's next change, and sync has
     assert.deepEqual(synced[0].link_previews, ev.message.link_previews);
 
     // An edit drops the old previews; the new text's arrive after it.
-    const edited = await call(s, "edit_message", { message_id: m.id, content: `now ${base}/plain` });
+    const edited = await call(s, "edit_message", { message_id: m.id, content: `now ${base}/plain ${base}/badimage` });
     assert.equal(edited.ok, true);
     assert.deepEqual(edited.message.link_previews, []);
     const again = await waitEvent(s, "message_edited", (p) => p.message.id === m.id && p.message.rev > edited.message.rev);
     assert.equal(again.message.rev, edited.message.rev + 1);
-    assert.deepEqual(again.message.link_previews.map((p) => p.title), ["Just a title"]);
+    assert.deepEqual(again.message.link_previews.map((p) => [p.title, p.image_url]),
+                     [["Just a title", null], ["Broken image", null]]);
   } finally { s.close(); }
 });
 

@@ -25,8 +25,8 @@ TEST(Links, FoundInTextWithoutTheirPunctuation) {
 }
 
 TEST(Links, PreviewsAsJson) {
-  LinkPreview full{"https://a.io", "A \"title\"", "desc", "https://a.io/i.png", "A"};
-  LinkPreview bare{"https://b.io", "B", "", "", ""};
+  LinkPreview full{"https://a.io", "A \"title\"", "desc", "https://a.io/i.png", "A", nullptr};
+  LinkPreview bare{"https://b.io", "B", "", "", "", nullptr};
   auto v = boost::json::parse(previews_json({full, bare}));
   EXPECT_EQ(v, boost::json::parse(R"([
     {"url":"https://a.io","title":"A \"title\"","description":"desc",

@@ -11,6 +11,11 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
   }
 }
 
+/** A preview's image: the server's own thumbnail of it (a same-origin path), never another site's. */
+export function previewImageUrl(url: string | null | undefined): string | null {
+  return url && /^\/thumbs\/[0-9a-f]{32}\.jpg$/.test(url) ? url : null;
+}
+
 /** The cards of a message's link previews: site, title (the link), description, image. */
 export function LinkPreviewList({ previews }: { previews?: LinkPreview[] }) {
   const shown = (previews ?? []).filter((p) => safeHttpUrl(p.url) && p.title);
@@ -19,7 +24,7 @@ export function LinkPreviewList({ previews }: { previews?: LinkPreview[] }) {
     <div className="link-previews">
       {shown.map((p) => {
         const href = safeHttpUrl(p.url)!;
-        const image = safeHttpUrl(p.image_url);
+        const image = previewImageUrl(p.image_url);
         return (
           <div className="link-preview" key={href} data-testid="link-preview">
             <div className="link-preview-text">
@@ -30,7 +35,7 @@ export function LinkPreviewList({ previews }: { previews?: LinkPreview[] }) {
               {p.description && <div className="link-preview-description">{p.description}</div>}
             </div>
             {image && (
-              <img className="link-preview-image" src={image} alt="" loading="lazy" referrerPolicy="no-referrer" />
+              <img className="link-preview-image" src={image} alt="" loading="lazy" />
             )}
           </div>
         );
