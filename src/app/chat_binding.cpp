@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/ascii.hpp"
+#include "core/json_text.hpp"
 #include "net/multipart.hpp"
 
 namespace parlor::app {
@@ -165,7 +166,7 @@ void bind_rest_routes(chat::Service& service, net::Server& http,
                  chat::RestRequest r = rest_request(req, names, params);
                  if (!req.body().empty()) {
                    boost::system::error_code ec;
-                   r.body = json::parse(req.body(), ec);
+                   r.body = core::parse_client_json(req.body(), ec);
                    if (ec) {
                      responder.error(http::status::bad_request, "invalid",
                                      "the request body is not valid JSON");

@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 #include <cmath>
 
+#include "core/json_text.hpp"
+
 namespace parlor::sio {
 namespace {
 
@@ -133,7 +135,7 @@ boost::system::result<Packet> decode(std::string_view s, std::size_t max_attachm
   }
   if (i < s.size()) {
     boost::system::error_code ec;
-    auto v = boost::json::parse(s.substr(i), ec);
+    auto v = core::parse_client_json(s.substr(i), ec);
     if (ec || !all_finite(v)) return make_error_code(error::bad_json);
     p.data = std::move(v);
   }

@@ -298,6 +298,17 @@ test("bad input: wrong types, missing fields, unknown ids, huge and invalid stri
   });
   assert.equal(notJson.status, 400);
   assert.equal((await notJson.json()).error.code, "invalid");
+
+  // Half an emoji (a lone UTF-16 surrogate, which JSON.stringify escapes)
+  // is stored as U+FFFD over both ways in, and the socket stays connected.
+  const half = "cut " + String.fromCharCode(0xd83d);
+  const cut = await call(sa, "send_message", { room_id: room.id, content: half, client_msg_id: "half" });
+  assert.equal(cut.ok, true, JSON.stringify(cut));
+  assert.equal(cut.message.content, "cut \ufffd");
+  assert.equal(sa.connected, true);
+  const restCut = await api(server, "POST", "/api/rooms", { token: a.token, body: { name: String.fromCharCode(0xdc00) + "room", type: "public" } });
+  assert.equal(restCut.status, 200, JSON.stringify(restCut.body));
+  assert.equal(restCut.body.room.name, "\ufffdroom");
   sa.close();
 });
 

@@ -43,6 +43,13 @@ TEST(SioPacket, DecodesEventWithAckId) {
   EXPECT_EQ(json_of(*p), R"(["message-with-ack",1,"2",{"3":[false]}])");
 }
 
+TEST(SioPacket, ALoneSurrogateIsReplacedNotAParseError) {
+  // socket.io-client's JSON.stringify writes half an emoji as "\ud83d".
+  auto p = decode(R"(27["send_message",{"content":"cut \ud83d"}])");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(json_of(*p), "[\"send_message\",{\"content\":\"cut \xEF\xBF\xBD\"}]");
+}
+
 TEST(SioPacket, DecodesBinaryEventHeader) {
   auto p = decode(
       R"(52-/nsp,789["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
