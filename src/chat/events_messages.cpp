@@ -3,6 +3,7 @@
 #include "chat/actions/messages.hpp"
 #include "chat/domain.hpp"
 #include "chat/validation.hpp"
+#include "chat/views.hpp"
 
 namespace parlor::chat {
 
@@ -43,8 +44,21 @@ void send_message(Domain& d, const Session& s, const json::value& payload, AckRe
   if (attachments.empty() || !is_blank(p->get(), "content"))
     content = message_content(*p, "content", d.config().max_message_chars);
   if (!content) return reply(error_ack(content.error()));
-  if (unsigned wait = d.send_limiter().take("u:" + std::to_string(s.user_id)))
-    return reply(error_ack({Code::rate_limited, "sending too fast", wait}));
+  if (unsigned wait = d.send_limiter().take("u:" + std::to_string(s.user_id))) {
+    // A resend of a stored message still gets it back: a client replaying
+    // its queue after a reconnect sends in one burst.
+    return d.read(
+        [room = *room, user = s.user_id, cmid = std::move(*cmid), wait](store::Connection& c) {
+          if (auto id = c.send_context(room, user, cmid).duplicate_id)
+            if (auto m = c.message_by_id(*id)) {
+              Outcome o;
+              o.body["message"] = render_message(c, *m);
+              return o;
+            }
+          return fail({Code::rate_limited, "sending too fast", wait});
+        },
+        Domain::ack(std::move(reply)));
+  }
 
   actions::NewMessage nm{*room, std::move(*content), std::move(*cmid), *parent,
                          std::move(attachments)};

@@ -352,8 +352,16 @@ TEST(Messages, SendsAreRateLimitedPerUser) {
   ASSERT_EQ(code_of(limited), "rate_limited");
   EXPECT_GT(limited.at("error").at("retry_after_ms").as_int64(), 0);
   EXPECT_EQ(code_of(t.h.send("b1", t.room, "m", "rl4")), "ok");  // per user
+  // A resend of a stored message gets it back even now, and creates nothing.
+  auto resent = t.h.send("a1", t.room, "m", "rl1");
+  ASSERT_EQ(code_of(resent), "ok");
+  EXPECT_EQ(resent.at("message").at("client_msg_id"), "rl1");
+  EXPECT_EQ(resent.at("message").at("seq"), 2);
   t.h.advance(1000);
   EXPECT_EQ(code_of(t.h.send("a1", t.room, "m", "rl5")), "ok");
+  auto room =
+      t.h.read_store([&](store::Connection& c) { return c.room_by_id(std::stoll(t.room)); });
+  EXPECT_EQ(room->last_seq, 5);
 }
 
 TEST(ChangeStream, RevsAreDenseAndEveryEventCarriesTheNewRev) {
