@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   auto config = core::parse_config(argc, argv, exit_code);
   if (!config) return exit_code;
   core::init_logging(config->log_format, config->log_level);
+  if (auto note = core::fit_payload_to_limits(*config)) spdlog::warn("{}", *note);
   spdlog::info("parlor {} starting on {}:{}", PARLOR_VERSION, config->listen_host,
                config->listen_port);
   raise_fd_limit();

@@ -205,4 +205,14 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
   return c;
 }
 
+std::optional<std::string> fit_payload_to_limits(Config& c) {
+  const std::size_t needed = c.max_message_chars * 12 + 64 * 1024;
+  if (c.max_payload >= needed) return std::nullopt;
+  std::string note = "max_payload raised from " + std::to_string(c.max_payload) + " to " +
+                     std::to_string(needed) + " bytes, above what --max-message-chars " +
+                     std::to_string(c.max_message_chars) + " needs";
+  c.max_payload = needed;
+  return note;
+}
+
 }  // namespace parlor::core

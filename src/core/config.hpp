@@ -53,4 +53,11 @@ struct Config {
 // arguments); the message has already been printed.
 std::optional<Config> parse_config(int argc, char** argv, int& exit_code);
 
+// The contract: Engine.IO's maxPayload sits above every limit, so an
+// over-limit event is answered, not cut off. Raises max_payload to what the
+// longest message can take as JSON text (\uXXXX escapes, 12 bytes for a
+// character outside the BMP, plus room for the event's other fields) and
+// returns a note for the log when it did.
+std::optional<std::string> fit_payload_to_limits(Config& c);
+
 }  // namespace parlor::core
