@@ -72,7 +72,12 @@ void edit_message(Domain& d, const Session& s, const json::value& payload, AckRe
   if (!p) return reply(error_ack(p.error()));
   auto id = req_id(*p, "message_id");
   if (!id) return reply(error_ack(id.error()));
-  auto content = message_content(*p, "content", d.config().max_message_chars);
+  // Blank text is allowed here; the action refuses it unless the message
+  // has attachments (a file's caption may be removed).
+  const auto* text = p->get().if_contains("content");
+  Result<std::string> content = std::string();
+  if (!text || !text->is_string() || !trim_ascii(text->get_string()).empty())
+    content = message_content(*p, "content", d.config().max_message_chars);
   if (!content) return reply(error_ack(content.error()));
   d.write([&d, user = s.user_id, id = *id, content = std::move(*content)](
               store::Connection& c) { return actions::edit_message(d, c, user, id, content); },

@@ -142,6 +142,8 @@ Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::
   if (!a) return fail(a.error());
   if (a->message.sender_id != user_id) return fail(forbidden("only the sender can edit a message"));
   if (a->message.deleted) return fail(invalid("message_id", "message is deleted"));
+  if (content.empty() && a->message.attachment_ids.empty())
+    return fail(invalid("content", "must not be empty"));
   const std::int64_t rev = c.next_rev(a->message.room_id);
   c.edit_message(message_id, content, resolve_mentions(c, content), d.now(), rev);
   auto stored = c.message_by_id(message_id);

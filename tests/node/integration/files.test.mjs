@@ -168,6 +168,19 @@ test("attachments: sent with a message (text optional), broadcast, in history an
     const blank = await call(sa, "send_message", { room_id: room.id, content: " ", client_msg_id: "blank" });
     assert.equal(blank.ok, false);  // no text and no file
 
+    // A caption may be added and removed again; a text-only message cannot be emptied.
+    const captioned = await call(sa, "edit_message", { message_id: m.id, content: "the files" });
+    assert.equal(captioned.ok, true, JSON.stringify(captioned));
+    const uncaptioned = await call(sa, "edit_message", { message_id: m.id, content: "  " });
+    assert.equal(uncaptioned.ok, true, JSON.stringify(uncaptioned));
+    assert.equal(uncaptioned.message.content, "");
+    assert.deepEqual(uncaptioned.message.attachments, [doc, img]);
+    const plain = await sendOk(sa, room.id, "words only");
+    const emptied = await call(sa, "edit_message", { message_id: plain.id, content: "" });
+    assert.equal(emptied.ok, false);
+    assert.equal(emptied.error.code, "invalid");
+    assert.equal((await call(sa, "edit_message", { message_id: m.id, content: 5 })).error.code, "invalid");
+
     assert.equal((await call(sa, "delete_message", { message_id: m.id })).ok, true);
     const after = await api(server, "GET", `/api/rooms/${room.id}/messages`, { token: b.token });
     assert.deepEqual(after.body.messages.find((x) => x.id === m.id).attachments, []);
