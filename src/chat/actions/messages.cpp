@@ -205,7 +205,8 @@ Outcome react(Domain& d, store::Connection& c, store::Id user_id, store::Id mess
 }
 
 Outcome pin(Domain& d, store::Connection& c, store::Id user_id, store::Id message_id, bool pinned) {
-  auto a = access_message_by_id(c, message_id, user_id, Need::moderate_write);
+  // Any member may pin or unpin, as in Slack and Mattermost.
+  auto a = access_message_by_id(c, message_id, user_id, Need::write);
   if (!a) return fail(a.error());
   if (a->message.deleted) return fail(invalid("message_id", "message is deleted"));
   Outcome o;

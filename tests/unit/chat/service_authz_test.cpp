@@ -100,8 +100,6 @@ TEST(Authorization, EventsMatrix) {
       // a member without the role
       {"m", "edit_message", edit(w.m_owner), "forbidden"},
       {"m", "delete_message", msg(w.m_owner), "forbidden"},
-      {"m", "pin_message", msg(w.m_member), "forbidden"},
-      {"m", "unpin_message", msg(w.m_owner), "forbidden"},
       // not logged in
       {"ghost", "send_message", send_to(w.pub), "unauthorized"},
       {"ghost", "edit_message", edit(w.m_owner), "unauthorized"},

@@ -115,6 +115,7 @@ export const MessageItem = memo(function MessageItem({
   const author = displayName(sender ?? message.sender);
   const mine = message.sender_id === me?.id;
   const canModerate = role === 'owner' || role === 'admin';
+  const isMember = !!role;  // any member may pin, as in Slack and Mattermost
 
   const react = (emoji: string) => {
     setPicker(false);
@@ -232,7 +233,7 @@ export const MessageItem = memo(function MessageItem({
               <Icon name="edit" />
             </button>
           )}
-          {(canModerate || mine) && (
+          {isMember && (
             <button
               type="button"
               className="icon-button"
