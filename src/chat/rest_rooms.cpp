@@ -150,6 +150,29 @@ void remove_member(Domain& d, const Caller& caller, RestRequest& req, RestReply 
           Domain::respond(reply));
 }
 
+void set_member_role(Domain& d, const Caller& caller, RestRequest& req, RestReply reply) {
+  auto id = path_id(req, "id");
+  if (!id) return reply(Domain::error_response(not_found("room not found")));
+  auto target = path_id(req, "user_id");
+  if (!target) return reply(Domain::error_response(not_found("user not found")));
+  auto body = as_object(req.body);
+  if (!body) return reply(Domain::error_response(body.error()));
+  auto name = req_text(*body, "role", {1, 16, false});
+  if (!name) return reply(Domain::error_response(name.error()));
+  store::Role role;
+  if (*name == "owner")
+    role = store::Role::owner;
+  else if (*name == "admin")
+    role = store::Role::admin;
+  else if (*name == "member")
+    role = store::Role::member;
+  else
+    return reply(Domain::error_response(invalid("role", "must be owner, admin or member")));
+  d.write([&d, user = caller.user_id, id = *id, t = *target,
+           role](store::Connection& c) { return actions::set_role(d, c, user, id, t, role); },
+          Domain::respond(reply));
+}
+
 Result<std::optional<std::int64_t>> cursor_seq(store::Connection& c, const json::object& q,
                                                std::string_view field, store::Id room_id) {
   auto id = opt_id(q, field);
@@ -256,6 +279,7 @@ void register_room_routes(Domain& d) {
   add("GET", "/api/rooms/:id/members", list_members);
   add("POST", "/api/rooms/:id/members", add_members);
   add("DELETE", "/api/rooms/:id/members/:user_id", remove_member);
+  add("PATCH", "/api/rooms/:id/members/:user_id", set_member_role);
   add("GET", "/api/rooms/:id/messages", history);
   add("GET", "/api/rooms/:id/pinned", pinned);
   add("GET", "/api/direct-messages", list_dms);

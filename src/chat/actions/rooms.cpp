@@ -2,6 +2,7 @@
 #include "chat/actions/rooms.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "chat/access.hpp"
 #include "chat/json.hpp"
@@ -57,7 +58,54 @@ void joined_steps(Domain& d, store::Connection& c, Outcome& o, const store::Room
   });
 }
 
+// Tells `user` their view of the room after a role change.
+void role_changed_steps(Domain& d, store::Connection& c, Outcome& o, store::Id room_id,
+                        store::Id user_id) {
+  auto room = c.room_by_id(room_id);
+  if (!room) return;
+  json::object ev;
+  ev["room"] = render_room_for(c, *room, user_id, d.status());
+  o.after.push_back(
+      [&d, user_id, ev = std::move(ev)] { d.outbox().to_user(user_id, "room_updated", ev); });
+}
+
+// A room whose owner left passes to its longest-standing admin, or else its
+// longest-standing member, so it never loses the one who can manage it.
+void pass_ownership(Domain& d, store::Connection& c, Outcome& o, store::Id room_id) {
+  auto members = c.members(room_id);
+  auto rank = [](const store::MemberRecord& m) {
+    return std::tuple(m.role == store::Role::admin ? 0 : 1, m.joined_at, m.user_id);
+  };
+  auto next = std::min_element(members.begin(), members.end(),
+                               [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  if (next == members.end()) return;
+  c.set_role(room_id, next->user_id, store::Role::owner);
+  role_changed_steps(d, c, o, room_id, next->user_id);
+}
+
 }  // namespace
+
+Outcome set_role(Domain& d, store::Connection& c, store::Id actor, store::Id room_id,
+                 store::Id target, store::Role role) {
+  auto a = access_room_by_id(c, room_id, actor, Need::member);
+  if (!a) return fail(a.error());
+  if (a->room.type == store::RoomType::dm) return fail(invalid("room_id", "a DM has no roles"));
+  if (a->me->role != store::Role::owner) return fail(forbidden("only the owner changes roles"));
+  auto t = c.member(room_id, target);
+  if (!t) return fail(not_found("user is not a member of this room"));
+  if (target == actor)
+    return fail(invalid("user_id", "the owner hands the room over by making another member owner"));
+  Outcome o;
+  o.body["ok"] = true;
+  if (t->role == role) return o;
+  c.set_role(room_id, target, role);
+  role_changed_steps(d, c, o, room_id, target);
+  if (role == store::Role::owner) {
+    c.set_role(room_id, actor, store::Role::admin);
+    role_changed_steps(d, c, o, room_id, actor);
+  }
+  return o;
+}
 
 Outcome create_room(Domain& d, store::Connection& c, store::Id creator, const NewRoom& r) {
   if (r.type == store::RoomType::dm) return fail(invalid("type", "use /api/direct-messages"));
@@ -108,6 +156,7 @@ Outcome remove_member(Domain& d, store::Connection& c, store::Id actor, store::I
   c.remove_member(room_id, target);
   Outcome o;
   o.body["ok"] = true;
+  if (t->role == store::Role::owner) pass_ownership(d, c, o, room_id);
   o.after.push_back([&d, room_id, target] {
     d.typing().clear(room_id, target);  // issue 4: a removed member stops typing there
     d.outbox().unsubscribe_user(target, room_id);

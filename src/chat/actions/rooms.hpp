@@ -35,6 +35,11 @@ Outcome join_room(Domain& d, store::Connection& c, store::Id user_id, store::Id 
 Outcome remove_member(Domain& d, store::Connection& c, store::Id actor, store::Id room_id,
                       store::Id target);
 // {room}; each new member: subscribed, room_joined, member_joined.
+// Owner only, not in DMs: makes a member admin or member again, or hands the
+// room over (`owner`: the former owner becomes an admin). The users whose
+// role changed get room_updated with their view of the room.
+Outcome set_role(Domain& d, store::Connection& c, store::Id actor, store::Id room_id,
+                 store::Id target, store::Role role);
 Outcome invite(Domain& d, store::Connection& c, store::Id actor, store::Id room_id,
                const std::vector<store::Id>& user_ids);
 // {room}; every member's sockets get room_updated with their own view.

@@ -124,6 +124,43 @@ test("rooms: create, list, get, rename by admins only, members, invite, kick, le
   for (const s of [so, sb, sc]) s.close();
 });
 
+test("roles: the owner makes admins, hands the room over, and a leaving owner's room passes on", async () => {
+  const owner = await register(server, "rol");
+  const ann = await register(server, "ann");
+  const ben = await register(server, "ben");
+  const sa = await connect(server, ann.token);
+  const sb = await connect(server, ben.token);
+  const room = await createRoom(server, owner.token, { type: "private", member_ids: [ann.user.id, ben.user.id] });
+  const role = async (token, userId, body) =>
+    api(server, "PATCH", `/api/rooms/${room.id}/members/${userId}`, { token, body });
+  const roles = async () => Object.fromEntries(
+    (await api(server, "GET", `/api/rooms/${room.id}/members`, { token: owner.token })).body.members.map((u) => [u.id, u.role]));
+
+  // Only the owner, only real roles, only members.
+  assert.equal((await role(ann.token, ben.user.id, { role: "admin" })).status, 403);
+  assert.equal((await role(owner.token, ben.user.id, { role: "king" })).body.error.code, "invalid");
+  assert.equal((await role(owner.token, owner.user.id, { role: "member" })).body.error.code, "invalid");
+  assert.equal((await role(owner.token, "999999", { role: "admin" })).status, 404);
+
+  const made = await role(owner.token, ann.user.id, { role: "admin" });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  await waitEvent(sa, "room_updated", (p) => p.room.id === room.id && p.room.role === "admin");
+  // An admin may invite and rename now; a plain member still may not.
+  assert.equal((await api(server, "PATCH", `/api/rooms/${room.id}`, { token: ann.token, body: { description: "by ann" } })).status, 200);
+  assert.equal((await api(server, "PATCH", `/api/rooms/${room.id}`, { token: ben.token, body: { description: "by ben" } })).status, 403);
+
+  // Handing over: ben becomes owner, the old owner an admin.
+  assert.equal((await role(owner.token, ben.user.id, { role: "owner" })).status, 200);
+  await waitEvent(sb, "room_updated", (p) => p.room.id === room.id && p.room.role === "owner");
+  assert.deepEqual(await roles(), { [owner.user.id]: "admin", [ann.user.id]: "admin", [ben.user.id]: "owner" });
+
+  // The owner leaves: the longest-standing admin takes over.
+  assert.equal((await api(server, "DELETE", `/api/rooms/${room.id}/members/${ben.user.id}`, { token: ben.token })).status, 200);
+  assert.deepEqual(await roles(), { [owner.user.id]: "owner", [ann.user.id]: "admin" });
+  sa.close();
+  sb.close();
+});
+
 test("direct messages: one conversation per participant set", async () => {
   const a = await register(server, "dma");
   const b = await register(server, "dmb");
