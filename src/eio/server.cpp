@@ -457,13 +457,20 @@ void Session::on_probe_message(const std::shared_ptr<WsConn>& c, bool text, std:
 void Session::complete_upgrade() {
   upgrade_timer_.reset();
   if (poll_) respond_poll("6");
+  ws_ = std::move(probe_);
+  probe_.reset();
+  probed_ = false;
+  if (close_after_upgrade_) {
+    // Closed meanwhile (finish() already counted the session out): what was
+    // queued, then the close.
+    close_after_upgrade_ = false;
+    transport_ = Transport::websocket;
+    return close_ws(ws_, WsClose::graceful);
+  }
   shared_->gauge(transport_).sub();
   transport_ = Transport::websocket;
   shared_->gauge(transport_).add();
   shared_->upgrades->inc();
-  ws_ = std::move(probe_);
-  probe_.reset();
-  probed_ = false;
   flush_ws(ws_);
 }
 
@@ -542,8 +549,23 @@ void Session::finish(std::string_view reason, bool graceful, PollReply poll_repl
       respond_poll(encode_payload(queue_));
     }
   }
-  if (probe_) drop_probe();
-  if (ws_ && graceful) {
+  // A client that paused polling for an upgrade (its poll answered, the
+  // probe answered) listens only on the probe until it sends "5", and would
+  // wait there until its heartbeat failed: the close goes out over the probe
+  // once the upgrade completes, or the probe is dropped at the usual timeout.
+  const bool close_over_probe = graceful && probe_ && probed_ && !poll_ && !ws_;
+  if (close_over_probe) {
+    close_after_upgrade_ = true;
+    upgrade_timer_ = std::make_unique<asio::steady_timer>(ex_, shared_->options.upgrade_timeout);
+    upgrade_timer_->async_wait([self, c = probe_](beast::error_code ec) {
+      if (!ec && self->probe_ == c) self->drop_probe();
+    });
+  } else if (probe_) {
+    drop_probe();
+  }
+  if (close_over_probe) {
+    // The queue waits for the upgrade.
+  } else if (ws_ && graceful) {
     // The queue drains, then the close frame follows.
     close_ws(ws_, WsClose::graceful);
   } else {

@@ -150,6 +150,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<WsConn> ws_;     // the active WebSocket
   std::shared_ptr<WsConn> probe_;  // a WebSocket being upgraded to
   bool probed_ = false;
+  // Closed while the client had paused polling for an upgrade: the close
+  // goes out over the probe once the client sends "5" (see finish()).
+  bool close_after_upgrade_ = false;
 
   std::unique_ptr<boost::asio::steady_timer> ping_timer_;
   std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;  // only while upgrading
