@@ -51,12 +51,11 @@ std::optional<store::Id> parse_id(std::string_view text) {
 }
 
 std::optional<store::Id> parse_id(const json::value& v) {
-  if (v.is_string()) return parse_id(std::string_view(v.get_string()));
-  if (v.is_int64() && v.get_int64() > 0) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= std::uint64_t(std::numeric_limits<store::Id>::max()) &&
-      v.get_uint64() > 0)
-    return static_cast<store::Id>(v.get_uint64());
-  return std::nullopt;
+  // Ids are opaque strings: one that is not ours names nothing, and is
+  // answered like any id that names nothing (not_found, or the field's own
+  // refusal), not as malformed. Only a non-string (or empty) id is invalid.
+  if (!v.is_string() || v.get_string().empty()) return std::nullopt;
+  return parse_id(std::string_view(v.get_string())).value_or(kNoSuchId);
 }
 
 Result<std::optional<std::string>> opt_text(const json::object& o, std::string_view field,
@@ -88,7 +87,7 @@ Result<std::optional<store::Id>> opt_id(const json::object& o, std::string_view 
   const json::value* v = find(o, field);
   if (!v) return std::optional<store::Id>{};
   auto id = parse_id(*v);
-  if (!id) return invalid(std::string(field), "must be an id");
+  if (!id) return invalid(std::string(field), "must be an id (a string)");
   return std::optional<store::Id>(*id);
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +40,11 @@ class ObjectRef {
 // `allow_null`).
 Result<ObjectRef> as_object(const boost::json::value& v, bool allow_null = false);
 
+// Our ids: decimal digits, positive; nullopt otherwise.
 std::optional<store::Id> parse_id(std::string_view text);
+// An id in a payload: a non-empty string (nullopt otherwise). A string that
+// is not one of our ids becomes kNoSuchId, which names no row.
+inline constexpr store::Id kNoSuchId = std::numeric_limits<store::Id>::max();
 std::optional<store::Id> parse_id(const boost::json::value& v);
 
 // Missing (or null) → nullopt; present and wrong → error.

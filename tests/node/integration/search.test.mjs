@@ -106,7 +106,7 @@ test("bad search input is invalid and names the field", async () => {
     [{ query: "x", limit: 101 }, "limit"],
     [{ query: "x", cursor: "abc" }, "cursor"],
     [{ query: "x", has_file: "yes" }, "has_file"],
-    [{ query: "x", room_id: "r1" }, "room_id"],
+    [{ query: "x", room_id: 5 }, "room_id"],
     [{ query: 5 }, "query"],
   ];
   for (const [body, field] of cases) {
@@ -115,5 +115,7 @@ test("bad search input is invalid and names the field", async () => {
     assert.equal(r.body.error.code, "invalid");
     assert.match(r.body.error.message, new RegExp(field), JSON.stringify(body));
   }
+  // An id that names nothing is not found, like any unknown room.
+  assert.equal((await search(a.token, { query: "x", room_id: "r1" })).status, 404);
   assert.equal((await search(null, { query: "x" })).status, 401);
 });

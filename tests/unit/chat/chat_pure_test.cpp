@@ -68,16 +68,21 @@ TEST(Validation, TextFieldsNameTheFieldAndCheckTypes) {
   EXPECT_FALSE(req_text(big, "name", {1, 80, false}));
 }
 
-TEST(Validation, IdsAreDecimalStringsOrPositiveIntegers) {
+TEST(Validation, IdsAreOpaqueStrings) {
   EXPECT_EQ(parse_id(std::string_view("42")), 42);
-  EXPECT_EQ(parse_id(json::value(7)), 7);
   EXPECT_FALSE(parse_id(std::string_view("0")));
   EXPECT_FALSE(parse_id(std::string_view("-3")));
   EXPECT_FALSE(parse_id(std::string_view("12a")));
   EXPECT_FALSE(parse_id(std::string_view("99999999999999999999")));
+  // In a payload: a string that is not ours names nothing; a non-string is malformed.
+  EXPECT_EQ(parse_id(json::value("42")), 42);
+  EXPECT_EQ(parse_id(json::value("abc")), kNoSuchId);
+  EXPECT_EQ(parse_id(json::value("0")), kNoSuchId);
+  EXPECT_FALSE(parse_id(json::value("")));
+  EXPECT_FALSE(parse_id(json::value(7)));
   EXPECT_FALSE(parse_id(json::value(1.5)));
   EXPECT_FALSE(parse_id(json::value(true)));
-  json::object o{{"ids", json::array{"1", 2, "1"}}, {"bad", json::array{"1", "x"}}};
+  json::object o{{"ids", json::array{"1", "2", "1"}}, {"bad", json::array{"1", 2}}};
   auto ids = id_list(o, "ids", 10, true);
   ASSERT_TRUE(ids);
   EXPECT_EQ(ids->size(), 2u);  // deduplicated
