@@ -12,6 +12,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxAttachments = 10;
+constexpr std::size_t kMaxMentionIds = 100;
 
 // Missing, null, or a string of whitespace only.
 bool is_blank(const json::object& o, std::string_view field) {
@@ -37,8 +38,12 @@ void send_message(Domain& d, const Session& s, const json::value& payload, AckRe
       return reply(error_ack(invalid("attachment_ids", "lists a file twice")));
     attachments = std::move(*ids);
   }
-  if (const auto* m = p->get().if_contains("mentions"); m && !m->is_null() && !m->is_array())
-    return reply(error_ack(invalid("mentions", "must be an array")));
+  std::vector<store::Id> mentions;
+  if (const auto* m = p->get().if_contains("mentions"); m && !m->is_null()) {
+    auto ids = id_list(*p, "mentions", kMaxMentionIds, false);
+    if (!ids) return reply(error_ack(ids.error()));
+    mentions = std::move(*ids);
+  }
   // With attachments the text may be empty (a file on its own).
   Result<std::string> content = std::string();
   if (attachments.empty() || !is_blank(p->get(), "content"))
@@ -60,8 +65,8 @@ void send_message(Domain& d, const Session& s, const json::value& payload, AckRe
         Domain::ack(std::move(reply)));
   }
 
-  actions::NewMessage nm{*room, std::move(*content), std::move(*cmid), *parent,
-                         std::move(attachments)};
+  actions::NewMessage nm{*room,   std::move(*content),    std::move(*cmid),
+                         *parent, std::move(attachments), std::move(mentions)};
   d.write([&d, user = s.user_id, nm = std::move(nm)](
               store::Connection& c) { return actions::send_message(d, c, user, nm); },
           Domain::ack(std::move(reply)));

@@ -1,5 +1,7 @@
 // send, edit, delete, react, pin — with their change-stream revs.
 #include "chat/actions/messages.hpp"
+
+#include <algorithm>
 #include "chat/previews/request.hpp"
 
 #include "chat/access.hpp"
@@ -75,6 +77,12 @@ Outcome send_message(Domain& d, store::Connection& c, store::Id user_id, const N
   m.sender_id = user_id;
   m.content = nm.content;
   if (nm.content.find('@') != std::string::npos) m.mentions = resolve_mentions(c, nm.content);
+  if (!nm.mentions.empty()) {
+    // Mentioned by id (a client's picker): existing users, once each.
+    for (const auto& u : c.users_by_ids(nm.mentions))
+      if (std::find(m.mentions.begin(), m.mentions.end(), u.id) == m.mentions.end())
+        m.mentions.push_back(u.id);
+  }
   m.client_msg_id = nm.client_msg_id;
   m.attachment_ids = nm.attachment_ids;
   m.attachments = std::move(files);

@@ -28,6 +28,7 @@ struct NewMessage {
   std::string client_msg_id;
   std::optional<store::Id> parent_id;
   std::vector<store::Id> attachment_ids;  // distinct; checked against the store
+  std::vector<store::Id> mentions;        // by id, besides the text's @username ones
 };
 
 // {message}. A resend (same sender and client_msg_id) returns the stored

@@ -127,3 +127,27 @@ test("unread and mention counts agree across two tabs", async () => {
   assert.deepEqual(await serverCounts(alice.token, roomId), [1, 0, m3.seq]);
   for (const s of [bobS, tab1, tab2, malS]) s.disconnect();
 });
+
+test("mentions by id (send_message's mentions) count like @username ones", async () => {
+  const carol = await register(server, "carol");
+  const dave = await register(server, "dave");
+  const outsider = await register(server, "erin");
+  const room = await createRoom(server, dave.token, { member_ids: [carol.user.id] });
+  const roomId = String(room.id);
+  const daveS = await connect(server, dave.token);
+  const carolS = await connect(server, carol.token);
+  const ack = await call(daveS, "send_message", {
+    room_id: roomId, content: "have a look", client_msg_id: "by-id-1",
+    mentions: [carol.user.id, carol.user.id, outsider.user.id, "999999"],
+  });
+  assert.equal(ack.ok, true, JSON.stringify(ack));
+  // Existing users, once each; only members are notified and counted.
+  assert.deepEqual(ack.message.mentions, [carol.user.id, outsider.user.id]);
+  await waitFor(carolS, (evs) => evs.some((e) => e.event === "mention" && e.payload.message.id === ack.message.id),
+                5000, "mention by id");
+  assert.equal((await serverCounts(carol.token, roomId))[1], 1);
+  const bad = await call(daveS, "send_message", { room_id: roomId, content: "x", client_msg_id: "by-id-2", mentions: [5] });
+  assert.equal(bad.error.code, "invalid");
+  daveS.close();
+  carolS.close();
+});
