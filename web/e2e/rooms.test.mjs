@@ -42,6 +42,16 @@ test('create, browse and join a room; start a DM; set a status', async () => {
   await send(pb, 'Glad to be here');
   await until(async () => (await messageBodies(pa)).includes('Glad to be here'), 'Bo’s message at Ana');
 
+  // Ana, the owner, makes Bo an admin from the room's details.
+  await pa.getByRole('button', { name: /members, show room details/ }).click();
+  const details = pa.getByTestId('details-panel');
+  await details.getByRole('combobox', { name: /^Role of / }).selectOption('admin');
+  await details.locator('.member-sub', { hasText: 'admin' }).waitFor();
+  await pb.getByRole('button', { name: /members, show room details/ }).click();
+  await pb.getByTestId('details-panel').getByLabel('Name').waitFor();  // admins may rename
+  await pa.getByRole('button', { name: 'Close room details' }).click();
+  await pb.getByRole('button', { name: 'Close room details' }).click();
+
   // Bo starts a DM with Ana; it shows up for Ana with the message.
   await pb.getByRole('button', { name: 'Start a direct message' }).click();
   const dm = pb.getByRole('dialog', { name: 'Start a direct message' });

@@ -44,13 +44,13 @@ TEST(Messages, SendIsAckedAndBroadcastToMembersOnly) {
     EXPECT_EQ(got[0].payload.at("message"), ack.at("message"));
   }
   EXPECT_TRUE(t.h.outbox.received("c1", "new_message").empty());
-  // A client-supplied mentions list is ignored: the server parses the content.
+  // Mentions by id join the text's: existing users, once each.
   json::object p{{"room_id", t.room},
-                 {"content", "plain"},
+                 {"content", "plain @" + t.b.username},
                  {"client_msg_id", "c-2"},
-                 {"mentions", json::array{t.c.id_s}}};
+                 {"mentions", json::array{t.c.id_s, t.b.id_s, "987654"}}};
   auto ack2 = t.h.emit("a1", "send_message", p);
-  EXPECT_TRUE(ack2.at("message").at("mentions").as_array().empty());
+  EXPECT_EQ(ack2.at("message").at("mentions"), (json::array{t.b.id_s, t.c.id_s}));
 }
 
 TEST(Messages, TheAckAndBroadcastShowTheMessageAsStored) {

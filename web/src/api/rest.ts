@@ -65,6 +65,8 @@ export interface RestClient {
   members(roomId: string): Promise<Member[]>;
   addMembers(roomId: string, userIds: string[]): Promise<Room>;
   removeMember(roomId: string, userId: string): Promise<void>;
+  /** Owner only: make a member admin or member again, or hand the room over ('owner'). */
+  setRole(roomId: string, userId: string, role: 'owner' | 'admin' | 'member'): Promise<void>;
   history(roomId: string, q: HistoryQuery): Promise<{ messages: Message[]; has_more: boolean }>;
   pinned(roomId: string): Promise<Message[]>;
   openDm(participantIds: string[]): Promise<Room>;
@@ -154,6 +156,9 @@ export function createRestClient(getToken: () => string | null, base = ''): Rest
       (await call<{ room: Room }>('POST', `/api/rooms/${enc(roomId)}/members`, { user_ids })).room,
     removeMember: async (roomId, userId) => {
       await call('DELETE', `/api/rooms/${enc(roomId)}/members/${enc(userId)}`);
+    },
+    setRole: async (roomId, userId, role) => {
+      await call('PATCH', `/api/rooms/${enc(roomId)}/members/${enc(userId)}`, { role });
     },
     history: (roomId, q) =>
       call('GET', `/api/rooms/${enc(roomId)}/messages${qs({ limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around })}`),

@@ -70,11 +70,35 @@ export function ThreadPanel({ roomId, parentId }: { roomId: string; parentId: st
   );
 }
 
-function MemberRow({ user, role, onRemove }: { user: User; role?: string; onRemove?: () => void }) {
+type Role = 'owner' | 'admin' | 'member';
+
+function MemberRow({
+  user,
+  role,
+  onRemove,
+  onRole,
+}: {
+  user: User;
+  role?: string;
+  onRemove?: () => void;
+  onRole?: (role: Role) => void;
+}) {
   const { ui } = useServices();
   const live = useUser(user.id) ?? user;
   return (
     <li className="member-row">
+      {onRole && (
+        <select
+          className="member-role"
+          aria-label={`Role of ${displayName(live)}`}
+          value={role ?? 'member'}
+          onChange={(e) => onRole(e.target.value as Role)}
+        >
+          <option value="member">member</option>
+          <option value="admin">admin</option>
+          <option value="owner">owner (hand over)</option>
+        </select>
+      )}
       {onRemove && (
         <button type="button" className="icon-button member-remove" aria-label={`Remove ${displayName(live)} from the room`} onClick={onRemove}>
           <Icon name="close" size={14} />
@@ -152,6 +176,20 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
                         try {
                           await rest.removeMember(roomId, m.id);
                           await chat.getState().loadMembers(roomId);
+                        } catch (e) {
+                          setNote((e as Error).message);
+                        }
+                      }
+                    : undefined
+                }
+                onRole={
+                  room.role === 'owner' && room.type !== 'dm' && m.id !== me?.id
+                    ? async (role) => {
+                        try {
+                          await rest.setRole(roomId, m.id, role);
+                          await chat.getState().loadMembers(roomId);
+                          // Handing over changes our own role too.
+                          if (role === 'owner') chat.getState().addRoom(await rest.getRoom(roomId));
                         } catch (e) {
                           setNote((e as Error).message);
                         }
