@@ -14,7 +14,9 @@ import { chromium } from 'playwright-core';
 const webDir = resolve(new URL('..', import.meta.url).pathname);
 const repo = resolve(webDir, '..');
 export const PARLOR_BIN = process.env.PARLOR_BIN || join(repo, 'build/release/src/app/parlor');
-const SHOTS = join(repo, 'docs/screenshots');
+// Into the build tree, so a test run leaves the checkout clean; SCREENSHOTS=docs
+// refreshes the ones the README shows.
+const SHOTS = process.env.SCREENSHOTS === 'docs' ? join(repo, 'docs/screenshots') : join(repo, 'build/screenshots');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
