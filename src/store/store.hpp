@@ -197,6 +197,9 @@ class Connection {
   // Marks files as attached to something kept (a message stores its
   // attachments' claims itself), so the sweep of unclaimed uploads spares them.
   virtual void claim_files(const std::vector<Id>& ids) { (void)ids; }
+  // Deletes the records of these files (a message's preview thumbnails
+  // when its previews are replaced); unknown keys are skipped.
+  virtual void remove_files(const std::vector<std::string>& storage_keys) { (void)storage_keys; }
   // Deletes the records of up to `limit` files uploaded before `before` that
   // no stored message attaches, oldest first, and returns them (their bytes
   // are the caller's to remove, after the commit). A message stored with a

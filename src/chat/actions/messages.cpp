@@ -2,12 +2,12 @@
 #include "chat/actions/messages.hpp"
 
 #include <algorithm>
-#include "chat/previews/request.hpp"
 
 #include "chat/access.hpp"
 #include "chat/json.hpp"
 #include "chat/mentions.hpp"
 #include "chat/previews/links.hpp"
+#include "chat/previews/request.hpp"
 #include "chat/raw_member.hpp"
 #include "chat/read_state/events.hpp"
 
@@ -23,6 +23,18 @@ std::vector<store::Id> resolve_mentions(store::Connection& c, const std::string&
     if (auto u = c.user_by_username(name)) ids.push_back(u->id);
   }
   return ids;
+}
+
+// A message's previews are replaced (an edit) or emptied (a delete): their
+// thumbnails go, the records now, the bytes after the commit.
+void drop_preview_thumbnails(Domain& d, store::Connection& c, Outcome& o,
+                             const store::MessageRecord& before) {
+  auto keys = previews::thumbnail_keys(before.link_previews);
+  if (keys.empty()) return;
+  c.remove_files(keys);
+  o.after.push_back([&d, keys = std::move(keys)]() mutable {
+    if (auto* storage = d.file_storage()) storage->remove(std::move(keys));
+  });
 }
 
 void broadcast(Domain& d, Outcome& o, store::Id room_id, std::string event, json::object payload) {
@@ -157,6 +169,7 @@ Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::
   auto stored = c.message_by_id(message_id);
   if (!stored) return fail({Code::internal, "message vanished", 0});
   Outcome o;
+  drop_preview_thumbnails(d, c, o, a->message);
   json::object msg = render_message(c, *stored);
   o.body["message"] = msg;
   json::object ev;
@@ -175,6 +188,7 @@ Outcome delete_message(Domain& d, store::Connection& c, store::Id user_id, store
   if (a->message.deleted) return o;
   const std::int64_t rev = c.next_rev(a->message.room_id);
   c.delete_message(message_id, rev);
+  drop_preview_thumbnails(d, c, o, a->message);
   if (a->message.pinned) c.set_pinned(message_id, false, rev);
   json::object ev;
   ev["message_id"] = id_str(message_id);

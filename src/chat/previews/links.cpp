@@ -1,7 +1,9 @@
 #include "chat/previews/links.hpp"
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
+#include "chat/files/names.hpp"
 #include "chat/json_writer.hpp"
 #include "core/ascii.hpp"
 
@@ -78,6 +80,24 @@ std::string previews_json(const std::vector<LinkPreview>& previews) {
   }
   w.end_array();
   return out;
+}
+
+std::vector<std::string> thumbnail_keys(std::string_view previews_json) {
+  std::vector<std::string> keys;
+  if (previews_json.empty()) return keys;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(previews_json, ec);
+  if (ec || !v.is_array()) return keys;
+  constexpr std::string_view prefix = "/thumbs/", suffix = ".jpg";
+  for (const auto& p : v.get_array()) {
+    const auto* url = p.is_object() ? p.get_object().if_contains("image_url") : nullptr;
+    if (!url || !url->is_string()) continue;
+    std::string_view u = url->get_string();
+    if (!u.starts_with(prefix) || !u.ends_with(suffix)) continue;
+    std::string key(u.substr(prefix.size(), u.size() - prefix.size() - suffix.size()));
+    if (files::is_storage_key(key)) keys.push_back(std::move(key));
+  }
+  return keys;
 }
 
 }  // namespace parlor::chat::previews

@@ -19,4 +19,8 @@ std::vector<std::string> find_links(std::string_view text, std::size_t max = 3);
 // strings as null, except url and title).
 std::string previews_json(const std::vector<LinkPreview>& previews);
 
+// The storage keys of the thumbnails (`/thumbs/<key>.jpg`) that previews
+// JSON, as stored with a message, shows; what is not JSON gives none.
+std::vector<std::string> thumbnail_keys(std::string_view previews_json);
+
 }  // namespace parlor::chat::previews

@@ -86,6 +86,11 @@ std::vector<FileRecord> SqliteConnection::remove_unclaimed_files(TimeMs before, 
   return out;
 }
 
+void SqliteConnection::remove_files(const std::vector<std::string>& storage_keys) {
+  static constexpr char sql[] = "DELETE FROM files WHERE storage_key = ?";
+  for (const auto& key : storage_keys) db_.query(sql).bind(1, key).run();
+}
+
 void SqliteConnection::claim_files(const std::vector<Id>& ids) {
   static constexpr char sql[] = "UPDATE files SET claimed = 1 WHERE id = ? AND claimed = 0";
   for (Id id : ids) db_.query(sql).bind(1, id).run();

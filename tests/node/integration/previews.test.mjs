@@ -102,6 +102,14 @@ test("a linked page's preview arrives as the message's next change, and sync has
     assert.equal(again.message.rev, edited.message.rev + 1);
     assert.deepEqual(again.message.link_previews.map((p) => [p.title, p.image_url]),
                      [["Just a title", null], ["Broken image", null]]);
+    // The replaced previews' thumbnail went with them; so do a deleted message's.
+    assert.equal((await fetch(server.url + imageUrl)).status, 404);
+    const m2 = await sendOk(s, room.id, `again ${base}/article`);
+    const ev2 = await waitEvent(s, "message_edited", (p) => p.message.id === m2.id);
+    const image2 = ev2.message.link_previews[0].image_url;
+    assert.equal((await fetch(server.url + image2)).status, 200);
+    assert.equal((await call(s, "delete_message", { message_id: m2.id })).ok, true);
+    assert.equal((await fetch(server.url + image2)).status, 404);
   } finally { s.close(); }
 });
 

@@ -35,5 +35,16 @@ TEST(Links, PreviewsAsJson) {
   EXPECT_EQ(previews_json({}), "[]");
 }
 
+TEST(Links, ThumbnailKeysOfStoredPreviews) {
+  const std::string key(32, 'a');
+  LinkPreview ours{"https://a.io", "A", "", "/thumbs/" + key + ".jpg", "", nullptr};
+  LinkPreview theirs{"https://b.io", "B", "", "https://b.io/i.jpg", "", nullptr};
+  LinkPreview odd{"https://c.io", "C", "", "/thumbs/../x.jpg", "", nullptr};
+  EXPECT_EQ(thumbnail_keys(previews_json({ours, theirs, odd})), std::vector<std::string>{key});
+  EXPECT_TRUE(thumbnail_keys("").empty());
+  EXPECT_TRUE(thumbnail_keys("not json").empty());
+  EXPECT_TRUE(thumbnail_keys("{}").empty());
+}
+
 }  // namespace
 }  // namespace parlor::chat::previews
