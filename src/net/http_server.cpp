@@ -15,7 +15,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/byte_range.hpp"
-#include "net/file_body.hpp"
+#include "net/disk_reader.hpp"
 #include "net/responder_state.hpp"
 
 namespace parlor::net {
@@ -29,6 +29,7 @@ struct Server::Shared {
   std::vector<Mount> mounts;
   const Router* router;
   std::optional<StaticFiles> static_files;
+  std::unique_ptr<DiskReader> disk;  // stopped with the Server; sessions may outlive it
   Metrics* metrics;
   Counter* requests;
   Counter* errors;
@@ -82,6 +83,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const ServerOptions& opts() const { return shared_->options; }
 
   void read_header() {
+    head_request_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(opts().max_header_bytes));
     // The largest limit of any mount while the header is read (Beast checks
@@ -134,6 +136,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     req.message = parser_->release();
     keep_alive_ = req.message.keep_alive();
     version_ = req.message.version();
+    head_request_ = req.method() == http::verb::head;
     origin_ = std::string(req.header("Origin"));
     // A Range is only served for GET, and not with If-Range: the responses
     // carry no validator it could match.
@@ -256,49 +259,144 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       res.set(http::field::content_range, "bytes */" + std::to_string(size));
       return write(std::move(res));
     }
-    file_res_.emplace(head.result(), version_);
-    auto& res = *file_res_;
-    for (const auto& field : head) res.set(field.name_string(), field.value());
-    res.set(http::field::accept_ranges, "bytes");
-    res.body().file = std::move(file);
-    res.body().length = size;
+    res_ = std::move(head);
+    res_.body().clear();
+    res_.set(http::field::accept_ranges, "bytes");
+    std::uint64_t first = 0;
+    std::uint64_t length = size;
     if (range.kind == ByteRange::Kind::partial) {
-      res.result(http::status::partial_content);
-      res.body().first = range.first;
-      res.body().length = range.length;
-      res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
-                                              std::to_string(range.first + range.length - 1) + "/" +
-                                              std::to_string(size));
+      first = range.first;
+      length = range.length;
+      res_.result(http::status::partial_content);
+      res_.set(http::field::content_range, "bytes " + std::to_string(first) + "-" +
+                                               std::to_string(first + length - 1) + "/" +
+                                               std::to_string(size));
     }
-    res.content_length(res.body().length);
-    send(res);
+    res_.content_length(length);
+    if (length == 0 || head_request_) return send(res_);
+    download_ = std::make_unique<Download>(std::move(file), first, length);
+    finish_head(res_);
+    header_sr_.emplace(res_);
+    stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
+    http::async_write_header(stream_, *header_sr_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->header_sr_.reset();
+                               if (ec) return self->written(ec);
+                               self->read_chunk();
+                             });
+  }
+
+  // A download in flight: two chunk buffers, so the next chunk is read (on
+  // the disk reader) while the previous one is written. At most one read and
+  // one write run at a time, each on its own buffer.
+  struct Download {
+    static constexpr std::size_t kChunk = 64 * 1024;
+    Download(std::shared_ptr<const core::OpenFile> f, std::uint64_t first, std::uint64_t length)
+        : file(std::move(f)), next_read(first), left_to_read(length), left_to_write(length) {}
+    std::shared_ptr<const core::OpenFile> file;
+    std::unique_ptr<char[]> buffers[2] = {std::make_unique<char[]>(kChunk),
+                                          std::make_unique<char[]>(kChunk)};
+    std::uint64_t next_read;
+    std::uint64_t left_to_read;
+    std::uint64_t left_to_write;
+    int fill = 0;           // the buffer the next read goes into
+    std::size_t ready = 0;  // bytes read into the other buffer, not yet written
+    bool reading = false;
+    bool writing = false;
+    bool failed = false;
+  };
+
+  // Ends a download that cannot go on. The buffers stay until the read or
+  // write still running on one of them returns.
+  void fail_download() {
+    close();
+    auto& d = *download_;
+    d.failed = true;
+    if (!d.reading && !d.writing) download_.reset();
+  }
+
+  void read_chunk() {
+    auto& d = *download_;
+    if (d.reading || d.left_to_read == 0) return;
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(d.left_to_read, Download::kChunk));
+    d.reading = true;
+    bool queued = shared_->disk->read(
+        d.file, d.next_read, d.buffers[d.fill].get(), want,
+        [self = shared_from_this()](std::ptrdiff_t got) mutable {
+          auto ex = self->stream_.get_executor();
+          asio::post(ex, [self = std::move(self), got] { self->on_chunk_read(got); });
+        });
+    if (!queued) {
+      d.reading = false;
+      fail_download();
+    }
+  }
+
+  void on_chunk_read(std::ptrdiff_t got) {
+    if (!download_) return;
+    auto& d = *download_;
+    d.reading = false;
+    if (d.failed) {
+      if (!d.writing) download_.reset();
+      return;
+    }
+    if (got <= 0) {
+      // The file shrank or failed under us: end the response short, so the
+      // client sees a truncated body rather than wrong bytes.
+      if (got < 0) spdlog::warn("http: reading a file for download failed");
+      return fail_download();
+    }
+    d.next_read += static_cast<std::uint64_t>(got);
+    d.left_to_read -= static_cast<std::uint64_t>(got);
+    d.ready = static_cast<std::size_t>(got);
+    d.fill ^= 1;
+    write_chunk();
+  }
+
+  // Each chunk gets the full timeout: a large download to a slow client may
+  // take longer than one.
+  void write_chunk() {
+    auto& d = *download_;
+    if (d.writing || d.ready == 0) return;
+    d.writing = true;
+    auto chunk = asio::buffer(d.buffers[d.fill ^ 1].get(), d.ready);
+    d.ready = 0;
+    read_chunk();  // into the buffer just freed, while this one is written
+    stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
+    asio::async_write(stream_, chunk,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                        self->on_chunk_written(ec, n);
+                      });
+  }
+
+  void on_chunk_written(beast::error_code ec, std::size_t n) {
+    auto& d = *download_;
+    d.writing = false;
+    if (d.failed) {
+      if (!d.reading) download_.reset();
+      return;
+    }
+    if (ec) return fail_download();
+    d.left_to_write -= n;
+    if (d.left_to_write == 0) {
+      download_.reset();
+      return written(ec);
+    }
+    write_chunk();
   }
 
   void send(Response& res) {
     finish_head(res);
+    if (head_request_) {
+      // The headers a GET would get, Content-Length included, and no body.
+      if (res.find(http::field::content_length) == res.end()) res.content_length(res.body().size());
+      res.body().clear();
+    }
     stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
     http::async_write(stream_, res, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->written(ec);
     });
-  }
-
-  // A file goes out a chunk per write, each with the full timeout: a large
-  // download to a slow client may take longer than one.
-  void send(http::response<FileBody>& res) {
-    finish_head(res);
-    file_sr_.emplace(res);
-    write_file_chunk();
-  }
-
-  void write_file_chunk() {
-    stream_.expires_after(std::chrono::milliseconds(opts().read_timeout_ms));
-    http::async_write_some(stream_, *file_sr_,
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             if (!ec && !self->file_sr_->is_done()) return self->write_file_chunk();
-                             self->file_sr_.reset();
-                             self->file_res_.reset();
-                             self->written(ec);
-                           });
   }
 
   template <class Message>
@@ -326,8 +424,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<detail::ResponderState> pending_;
   Response res_;
-  std::optional<http::response<FileBody>> file_res_;
-  std::optional<http::response_serializer<FileBody>> file_sr_;
+  std::optional<http::response_serializer<http::string_body>> header_sr_;
+  std::unique_ptr<Download> download_;
+  bool head_request_ = false;
   std::string range_;  // the request's Range header, when it may be served
   bool keep_alive_ = true;
   unsigned version_ = 11;
@@ -343,6 +442,7 @@ Server::Server(IoPool& pool, Metrics& metrics, ServerOptions options)
   if (!options.web_root.empty()) shared_->static_files.emplace(options.web_root);
   shared_->options = std::move(options);
   shared_->metrics = &metrics;
+  shared_->disk = std::make_unique<DiskReader>();
   shared_->requests = &metrics.counter("parlor_http_requests_total", "HTTP requests read");
   shared_->errors =
       &metrics.counter("parlor_http_errors_total", "Malformed or over-limit HTTP requests");
@@ -352,6 +452,7 @@ Server::Server(IoPool& pool, Metrics& metrics, ServerOptions options)
 
 Server::~Server() {
   stop_accepting();
+  shared_->disk->stop();
 }
 
 void Server::mount(Mount m) {

@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -234,6 +237,72 @@ TEST_F(HttpServerTest, FilesStreamWholeOrByRange) {
   req.set(http::field::range, "bytes=0-1");
   req.set(http::field::if_range, "\"x\"");
   EXPECT_EQ(roundtrip(s, req).result(), http::status::ok);
+}
+
+// A HEAD answer has the headers a GET would get and no body: a body would be
+// read as the start of the next answer on the connection.
+TEST_F(HttpServerTest, HeadAnswersCarryTheHeadersAndNoBody) {
+  auto s = connect();
+  beast::flat_buffer buf;
+  auto head_then_get = [&](std::string target) {
+    http::request<http::string_body> req{http::verb::head, target, 11};
+    req.set(http::field::host, "localhost");
+    http::write(s, req);
+    http::response_parser<http::string_body> head;
+    head.skip(true);  // a HEAD answer's Content-Length describes no body
+    http::read(s, buf, head);
+    http::write(s, get("/healthz"));
+    http::response<http::string_body> next;
+    http::read(s, buf, next);
+    EXPECT_EQ(next.result(), http::status::ok) << target;
+    EXPECT_EQ(boost::json::parse(next.body()).at("ok"), true) << target;
+    return head.release();
+  };
+  auto file = head_then_get("/file");
+  EXPECT_EQ(file.result(), http::status::ok);
+  EXPECT_EQ(file[http::field::content_length], std::to_string(kFileSize));
+  EXPECT_EQ(file[http::field::accept_ranges], "bytes");
+  EXPECT_TRUE(file.body().empty());
+  auto json = head_then_get("/api/rooms/1/members/2");
+  EXPECT_EQ(json.result(), http::status::ok);
+  EXPECT_NE(json[http::field::content_length], "0");
+  auto missing = head_then_get("/api/nope");
+  EXPECT_EQ(missing.result(), http::status::not_found);
+}
+
+// Downloads on many connections at once all arrive whole: the chunks are read
+// on the disk reader's threads and written as they come back.
+TEST_F(HttpServerTest, ConcurrentDownloadsArriveWhole) {
+  std::vector<std::thread> clients;
+  std::atomic<int> whole{0};
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      asio::io_context ctx;
+      tcp::socket s(ctx);
+      s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+      auto req = get("/file");
+      if (i % 2) req.set(http::field::range, "bytes=1000-");
+      auto res = roundtrip(s, req);
+      int first = i % 2 ? 1000 : 0;
+      if (res.body() == file_bytes(first, kFileSize - first)) ++whole;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(whole.load(), 8);
+}
+
+// A client that goes away in the middle of a download leaves the server able
+// to serve the next one.
+TEST_F(HttpServerTest, ADownloadCutShortByTheClientIsDropped) {
+  {
+    auto s = connect();
+    http::write(s, get("/file"));
+    char some[1000];
+    asio::read(s, asio::buffer(some));
+    s.close();
+  }
+  auto s = connect();
+  EXPECT_EQ(roundtrip(s, get("/file")).body(), file_bytes(0, kFileSize));
 }
 
 }  // namespace
