@@ -194,16 +194,23 @@ class Connection {
     (void)storage_key;
     return std::nullopt;
   }
-  // Marks files as attached to something kept (a message stores its
-  // attachments' claims itself), so the sweep of unclaimed uploads spares them.
+  // Adds a claim to each of these files: one per stored message that attaches
+  // it (a message stores its attachments' claims itself) or preview that
+  // keeps it. The sweep of unclaimed uploads spares claimed files.
   virtual void claim_files(const std::vector<Id>& ids) { (void)ids; }
+  // Takes back one claim from each of these files (a deleted message's
+  // attachments), deletes the records of those left with none, and returns
+  // their storage keys: the bytes are the caller's to remove, after the commit.
+  virtual std::vector<std::string> release_files(const std::vector<Id>& ids) {
+    (void)ids;
+    return {};
+  }
   // Deletes the records of these files (a message's preview thumbnails
   // when its previews are replaced); unknown keys are skipped.
   virtual void remove_files(const std::vector<std::string>& storage_keys) { (void)storage_keys; }
   // Deletes the records of up to `limit` files uploaded before `before` that
   // no stored message attaches, oldest first, and returns them (their bytes
-  // are the caller's to remove, after the commit). A message stored with a
-  // file as an attachment claims it for good.
+  // are the caller's to remove, after the commit).
   virtual std::vector<FileRecord> remove_unclaimed_files(TimeMs before, std::size_t limit) {
     (void)before;
     (void)limit;

@@ -25,16 +25,30 @@ std::vector<store::Id> resolve_mentions(store::Connection& c, const std::string&
   return ids;
 }
 
-// A message's previews are replaced (an edit) or emptied (a delete): their
-// thumbnails go, the records now, the bytes after the commit.
+// The bytes (and thumbnails) of files whose records a change deleted go
+// after its commit; their links then stop working.
+void remove_bytes_after_commit(Domain& d, Outcome& o, std::vector<std::string> keys) {
+  if (keys.empty()) return;
+  o.after.push_back([&d, keys = std::move(keys)]() mutable {
+    if (auto* storage = d.file_storage()) storage->remove(std::move(keys));
+  });
+}
+
+// A message's previews are replaced (an edit) or emptied (a delete).
 void drop_preview_thumbnails(Domain& d, store::Connection& c, Outcome& o,
                              const store::MessageRecord& before) {
   auto keys = previews::thumbnail_keys(before.link_previews);
   if (keys.empty()) return;
   c.remove_files(keys);
-  o.after.push_back([&d, keys = std::move(keys)]() mutable {
-    if (auto* storage = d.file_storage()) storage->remove(std::move(keys));
-  });
+  remove_bytes_after_commit(d, o, std::move(keys));
+}
+
+// A deleted message takes its previews' thumbnails, and its attachments
+// that no other message attaches.
+void drop_message_files(Domain& d, store::Connection& c, Outcome& o,
+                        const store::MessageRecord& m) {
+  drop_preview_thumbnails(d, c, o, m);
+  remove_bytes_after_commit(d, o, c.release_files(m.attachment_ids));
 }
 
 void broadcast(Domain& d, Outcome& o, store::Id room_id, std::string event, json::object payload) {
@@ -188,7 +202,7 @@ Outcome delete_message(Domain& d, store::Connection& c, store::Id user_id, store
   if (a->message.deleted) return o;
   const std::int64_t rev = c.next_rev(a->message.room_id);
   c.delete_message(message_id, rev);
-  drop_preview_thumbnails(d, c, o, a->message);
+  drop_message_files(d, c, o, a->message);
   if (a->message.pinned) c.set_pinned(message_id, false, rev);
   json::object ev;
   ev["message_id"] = id_str(message_id);

@@ -95,6 +95,7 @@ class SqliteConnection final : public Connection {
   std::vector<FileRecord> files_by_ids(const std::vector<Id>& ids) override;
   std::optional<FileRecord> file_by_key(const std::string& storage_key) override;
   void claim_files(const std::vector<Id>& ids) override;
+  std::vector<std::string> release_files(const std::vector<Id>& ids) override;
   void remove_files(const std::vector<std::string>& storage_keys) override;
   std::vector<FileRecord> remove_unclaimed_files(TimeMs before, std::size_t limit) override;
 

@@ -92,8 +92,29 @@ void SqliteConnection::remove_files(const std::vector<std::string>& storage_keys
 }
 
 void SqliteConnection::claim_files(const std::vector<Id>& ids) {
-  static constexpr char sql[] = "UPDATE files SET claimed = 1 WHERE id = ? AND claimed = 0";
+  static constexpr char sql[] = "UPDATE files SET claimed = claimed + 1 WHERE id = ?";
   for (Id id : ids) db_.query(sql).bind(1, id).run();
+}
+
+std::vector<std::string> SqliteConnection::release_files(const std::vector<Id>& ids) {
+  static constexpr char release[] =
+      "UPDATE files SET claimed = claimed - 1 WHERE id = ? AND claimed > 0"
+      " RETURNING claimed, storage_key";
+  static constexpr char remove[] = "DELETE FROM files WHERE id = ?";
+  std::vector<std::string> keys;
+  for (Id id : ids) {
+    bool unclaimed = false;
+    {
+      auto q = db_.query(release);
+      q.bind(1, id);
+      if (q.step() && q.int64(0) == 0) {
+        unclaimed = true;
+        keys.push_back(q.text(1));
+      }
+    }
+    if (unclaimed) db_.query(remove).bind(1, id).run();
+  }
+  return keys;
 }
 
 }  // namespace parlor::store::sqlite

@@ -133,7 +133,7 @@ test("refusals: no token, not multipart, no file part, empty, too large", async 
   assert.equal((await api(server, "GET", "/api/upload", { token: a.token })).status, 405);
 });
 
-test("attachments: sent with a message (text optional), broadcast, in history and search, gone on delete", async () => {
+test("attachments: sent with a message (text optional), broadcast, in history and search, removed with the last message that attaches them", async () => {
   const a = await register(server, "fd");
   const b = await register(server, "fe");
   const room = await createRoom(server, a.token, { member_ids: [b.user.id] });
@@ -181,9 +181,21 @@ test("attachments: sent with a message (text optional), broadcast, in history an
     assert.equal(emptied.error.code, "invalid");
     assert.equal((await call(sa, "edit_message", { message_id: m.id, content: 5 })).error.code, "invalid");
 
+    // The image is shared again in a second message.
+    const m2 = await sendOk(sa, room.id, "again", { attachment_ids: [img.id] });
     assert.equal((await call(sa, "delete_message", { message_id: m.id })).ok, true);
     const after = await api(server, "GET", `/api/rooms/${room.id}/messages`, { token: b.token });
     assert.deepEqual(after.body.messages.find((x) => x.id === m.id).attachments, []);
+    // A file goes with the last message that attaches it: its link stops
+    // working and it cannot be attached again.
+    assert.equal((await get(doc.url)).status, 404);
+    const again = await call(sa, "send_message", { room_id: room.id, content: "x", client_msg_id: "again", attachment_ids: [doc.id] });
+    assert.equal(again.ok, false);
+    assert.equal((await get(img.url)).status, 200);
+    assert.equal((await get(img.thumbnail_url)).status, 200);
+    assert.equal((await call(sa, "delete_message", { message_id: m2.id })).ok, true);
+    assert.equal((await get(img.url)).status, 404);
+    assert.equal((await get(img.thumbnail_url)).status, 404);
   } finally { sa.close(); sb.close(); }
 });
 

@@ -219,6 +219,47 @@ TEST_F(SqliteStoreTest, TheClaimsMigrationClaimsFilesMessagesAttach) {
   EXPECT_EQ(removed[0].storage_key, std::string(32, 'b'));
 }
 
+// Migration 0007 turns the claim flag into a count of attaching messages;
+// a file of a message deleted before it keeps its claim.
+TEST_F(SqliteStoreTest, Migration7CountsEachFilesAttachingMessages) {
+  std::vector<Id> ids;
+  {
+    auto store = open_sqlite_store(path());
+    auto c = store->connect();
+    auto [user, room] = user_and_room(*c);
+    for (char k : {'a', 'b', 'c'}) {
+      FileRecord f;
+      f.storage_key = std::string(32, k);
+      f.uploader_id = user;
+      f.file_name = "f";
+      f.content_type = "text/plain";
+      f.created_at = 1;
+      ids.push_back(c->insert_file(f));
+    }
+    auto m = message_in(room, user, "two files", 1);
+    m.attachment_ids = {ids[0], ids[1]};
+    c->insert_message(m);
+    auto again = message_in(room, user, "one again", 2);
+    again.attachment_ids = {ids[0]};
+    c->insert_message(again);
+    auto gone = message_in(room, user, "deleted", 3);
+    gone.attachment_ids = {ids[2]};
+    c->delete_message(c->insert_message(gone), 4);
+  }
+  {
+    // As if the database predated migration 0007: claims were 0 or 1.
+    Raw raw(path());
+    raw.text("UPDATE files SET claimed = 1 WHERE claimed > 0");
+    raw.text("DELETE FROM schema_migrations WHERE version >= 7");
+  }
+  auto store = open_sqlite_store(path());
+  auto c = store->connect();
+  EXPECT_TRUE(c->release_files({ids[0]}).empty());  // two messages attached it
+  EXPECT_EQ(c->release_files({ids[0], ids[1]}),
+            (std::vector<std::string>{std::string(32, 'a'), std::string(32, 'b')}));
+  EXPECT_EQ(c->release_files({ids[2]}), (std::vector<std::string>{std::string(32, 'c')}));
+}
+
 // A user whose row fills most of a page (a few WAL pages per commit, with
 // its index entries).
 UserRecord page_sized_user(int i, std::size_t name_bytes) {

@@ -1208,7 +1208,8 @@ TEST_P(StoreSuite, OnlyOldUnclaimedFilesAreRemovedOldestFirst) {
   };
   FileRecord old1 = add('a', 1000), old2 = add('b', 2000), sent = add('c', 1500),
              deleted = add('d', 1200), young = add('e', 9000);
-  // Attached by a message: claimed for good, even once the message is deleted.
+  // Attached by a message: claimed, also once the message is deleted, until
+  // the delete releases it (release_files).
   for (Id f : {sent.id, deleted.id}) {
     MessageRecord m;
     m.room_id = room;
@@ -1225,6 +1226,35 @@ TEST_P(StoreSuite, OnlyOldUnclaimedFilesAreRemovedOldestFirst) {
   EXPECT_FALSE(c().file_by_key(old2.storage_key));
   for (const auto& kept : {sent, deleted, young}) EXPECT_TRUE(c().file_by_key(kept.storage_key));
   EXPECT_EQ(c().remove_unclaimed_files(10000, 10), (std::vector<FileRecord>{young}));
+}
+
+TEST_P(StoreSuite, AFileGoesWithItsLastClaim) {
+  Id room = make_room("r");
+  Id u = make_user("u");
+  FileRecord shared = file_of(u, std::string(32, 'a'), "a.png");
+  FileRecord once = file_of(u, std::string(32, 'b'), "b.png");
+  shared.id = c().insert_file(shared);
+  once.id = c().insert_file(once);
+  for (auto ids : {std::vector<Id>{shared.id, once.id}, std::vector<Id>{shared.id}}) {
+    MessageRecord m;
+    m.room_id = room;
+    m.sender_id = u;
+    m.attachment_ids = ids;
+    m.seq = m.rev = c().next_rev(room);
+    c().insert_message(m);
+  }
+  EXPECT_EQ(c().release_files({shared.id, once.id}), (std::vector<std::string>{once.storage_key}));
+  EXPECT_FALSE(c().file_by_key(once.storage_key));
+  EXPECT_TRUE(c().file_by_key(shared.storage_key));  // another message still attaches it
+  EXPECT_EQ(c().release_files({shared.id}), (std::vector<std::string>{shared.storage_key}));
+  EXPECT_FALSE(c().file_by_key(shared.storage_key));
+  // Unknown or already released files: nothing.
+  EXPECT_TRUE(c().release_files({shared.id, 987654}).empty());
+  // An unclaimed upload is not released (the sweep removes it in its time).
+  FileRecord loose = file_of(u, std::string(32, 'c'), "c.png");
+  loose.id = c().insert_file(loose);
+  EXPECT_TRUE(c().release_files({loose.id}).empty());
+  EXPECT_TRUE(c().file_by_key(loose.storage_key));
 }
 
 // ---- transactions
