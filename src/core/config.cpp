@@ -57,6 +57,7 @@ bool load_toml(const std::string& path, Config& c) {
   from_toml(t, "max_body_bytes", c.max_body_bytes);
   from_toml(t, "max_upload_bytes", c.max_upload_bytes);
   from_toml(t, "unclaimed_upload_hours", c.unclaimed_upload_hours);
+  from_toml(t, "upload_quota_mib", c.upload_quota_mib);
   from_toml(t, "link_previews", c.link_previews);
   from_toml(t, "link_preview_private", c.link_preview_private);
   from_toml(t, "http_read_timeout_ms", c.http_read_timeout_ms);
@@ -132,6 +133,11 @@ std::optional<Config> parse_config(int argc, char** argv, int& exit_code) {
       ->capture_default_str();
   app.add_option("--max-upload-bytes", c.max_upload_bytes, "Size limit of one uploaded file")
       ->envname("PARLOR_MAX_UPLOAD_BYTES")
+      ->capture_default_str();
+  app.add_option("--upload-quota-mib", c.upload_quota_mib,
+                 "MiB of stored files each user may have (0: no quota)")
+      ->envname("PARLOR_UPLOAD_QUOTA_MIB")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--unclaimed-upload-hours", c.unclaimed_upload_hours,
                  "Remove an upload no message attached after this many hours (0: never)")

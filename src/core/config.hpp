@@ -29,6 +29,7 @@ struct Config {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 2 * 1024 * 1024;
   std::size_t max_upload_bytes = 25 * 1024 * 1024;  // one uploaded file
+  double upload_quota_mib = 1024;                   // all of one user's stored files; 0: no quota
   double unclaimed_upload_hours = 72;  // then an upload no message attached is removed; 0: kept
   bool link_previews = true;           // fetch linked pages for previews
   bool link_preview_private = false;   // also from loopback/private addresses (tests)

@@ -194,6 +194,12 @@ class Connection {
     (void)storage_key;
     return std::nullopt;
   }
+  // The bytes of every file recorded as uploaded by this user (preview
+  // thumbnails of their messages included): what the upload quota counts.
+  virtual std::int64_t stored_bytes_of(Id uploader_id) {
+    (void)uploader_id;
+    return 0;
+  }
   // Adds a claim to each of these files: one per stored message that attaches
   // it (a message stores its attachments' claims itself) or preview that
   // keeps it. The sweep of unclaimed uploads spares claimed files.

@@ -69,13 +69,17 @@ describe('upload chips', () => {
 
   it('shows an upload error on its chip ("File too large" for 413)', async () => {
     const { store, calls, chips } = setup();
-    store.getState().add('r', [file('big.bin'), file('x.bin')]);
+    store.getState().add('r', [file('big.bin'), file('x.bin'), file('full.bin')]);
     calls[0].reject(new ApiError(413, 'too_large', 'upload exceeds 26214400 bytes'));
     calls[1].reject(new ApiError(0, 'network', 'The server cannot be reached'));
+    await flush();
+    const quota = 'your files take 1023.9 MiB of your 1024.0 MiB quota: delete messages with files to make room';
+    calls[2].reject(new ApiError(413, 'too_large', quota));
     await flush();
     expect(chips().map((c) => [c.status, c.error])).toEqual([
       ['error', 'File too large'],
       ['error', 'Upload failed: the server cannot be reached'],
+      ['error', `Storage full: ${quota}`],
     ]);
   });
 

@@ -94,6 +94,7 @@ class SqliteConnection final : public Connection {
   Id insert_file(const FileRecord& f) override;
   std::vector<FileRecord> files_by_ids(const std::vector<Id>& ids) override;
   std::optional<FileRecord> file_by_key(const std::string& storage_key) override;
+  std::int64_t stored_bytes_of(Id uploader_id) override;
   void claim_files(const std::vector<Id>& ids) override;
   std::vector<std::string> release_files(const std::vector<Id>& ids) override;
   void remove_files(const std::vector<std::string>& storage_keys) override;

@@ -91,6 +91,14 @@ void SqliteConnection::remove_files(const std::vector<std::string>& storage_keys
   for (const auto& key : storage_keys) db_.query(sql).bind(1, key).run();
 }
 
+std::int64_t SqliteConnection::stored_bytes_of(Id uploader_id) {
+  static constexpr char sql[] =
+      "SELECT coalesce(sum(file_size), 0) FROM files WHERE uploader_id = ?";
+  auto q = db_.query(sql);
+  q.bind(1, uploader_id);
+  return q.step() ? q.int64(0) : 0;
+}
+
 void SqliteConnection::claim_files(const std::vector<Id>& ids) {
   static constexpr char sql[] = "UPDATE files SET claimed = claimed + 1 WHERE id = ?";
   for (Id id : ids) db_.query(sql).bind(1, id).run();

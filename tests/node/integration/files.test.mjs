@@ -218,6 +218,37 @@ test("uploads are rate limited per user", async () => {
   } finally { await slow.stop(); }
 });
 
+test("each user's stored files stay within --upload-quota-mib", async () => {
+  // 0.01 MiB = 10,485 bytes per user.
+  const small = await startServer({ extraArgs: ["--upload-quota-mib", "0.01", "--send-rate-per-s", "1000", "--send-burst", "1000"] });
+  try {
+    const a = await register(small, "fq");
+    const b = await register(small, "fr");
+    const room = await createRoom(small, a.token);
+    const sa = await connect(small, a.token);
+    try {
+      const six = Buffer.alloc(6000, 0x61);
+      const first = await upload(a.token, six, "one.txt", "text/plain", "file", small);
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const m = await sendOk(sa, room.id, "", { attachment_ids: [first.body.id] });
+      // 6,000 + 6,000 would pass the quota: refused, and nothing is stored.
+      const over = await upload(a.token, six, "two.txt", "text/plain", "file", small);
+      assert.equal(over.status, 413);
+      assert.equal(over.body.error.code, "too_large");
+      assert.match(over.body.error.message, /quota/);
+      assert.equal((await upload(a.token, Buffer.alloc(4000, 0x62), "fits.txt", "text/plain", "file", small)).status, 200);
+      // Everyone has a quota of their own.
+      assert.equal((await upload(b.token, six, "hers.txt", "text/plain", "file", small)).status, 200);
+      // Several at once cannot pass it together either.
+      const racing = await Promise.all([1, 2, 3].map((i) => upload(a.token, Buffer.alloc(300, 0x63), `r${i}.txt`, "text/plain", "file", small)));
+      assert.equal(racing.filter((r) => r.status === 200).length, 1, JSON.stringify(racing.map((r) => r.status)));
+      // A delete gives the room back.
+      assert.equal((await call(sa, "delete_message", { message_id: m.id })).ok, true);
+      assert.equal((await upload(a.token, six, "two.txt", "text/plain", "file", small)).status, 200);
+    } finally { sa.close(); }
+  } finally { await small.stop(); }
+});
+
 test("uploads no message attached are removed after --unclaimed-upload-hours", async () => {
   // 3.6 s: the sweep then runs every second.
   const srv = await startServer({ extraArgs: ["--unclaimed-upload-hours", "0.001"] });

@@ -1228,6 +1228,22 @@ TEST_P(StoreSuite, OnlyOldUnclaimedFilesAreRemovedOldestFirst) {
   EXPECT_EQ(c().remove_unclaimed_files(10000, 10), (std::vector<FileRecord>{young}));
 }
 
+TEST_P(StoreSuite, StoredBytesAreCountedPerUploader) {
+  Id u = make_user("u");
+  Id v = make_user("v");
+  EXPECT_EQ(c().stored_bytes_of(u), 0);
+  for (auto [who, key, size] :
+       {std::tuple{u, 'a', 100}, std::tuple{u, 'b', 50}, std::tuple{v, 'c', 7}}) {
+    FileRecord f = file_of(who, std::string(32, key), "f");
+    f.file_size = size;
+    c().insert_file(f);
+  }
+  EXPECT_EQ(c().stored_bytes_of(u), 150);
+  EXPECT_EQ(c().stored_bytes_of(v), 7);
+  c().remove_files({std::string(32, 'a')});
+  EXPECT_EQ(c().stored_bytes_of(u), 50);
+}
+
 TEST_P(StoreSuite, AFileGoesWithItsLastClaim) {
   Id room = make_room("r");
   Id u = make_user("u");

@@ -65,7 +65,9 @@ export function uploadErrorText(e: unknown): string {
   const err = e as { code?: string; message?: string };
   switch (err?.code) {
     case 'too_large':
-      return 'File too large';
+      // The server says how much of the quota is used; a file over the size
+      // limit is simply too large.
+      return err.message?.includes('quota') ? `Storage full: ${err.message}` : 'File too large';
     case 'network':
       return 'Upload failed: the server cannot be reached';
     case 'rate_limited':
