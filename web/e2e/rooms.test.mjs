@@ -2,7 +2,7 @@
 // another account, start a DM from the dialog, set one's own status.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contextFor, messageBodies, newUser, openPage, send, shot, until, untilEq, useServerAndBrowser } from './harness.mjs';
+import { contextFor, messageBodies, newRoom, newUser, openPage, send, shot, until, untilEq, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
@@ -74,4 +74,37 @@ test('create, browse and join a room; start a DM; set a status', async () => {
   await shot(pa, 'status-set');
   await ca.close();
   await cb.close();
+});
+
+test('an unsent draft stays with its room: across room switches and a reload, until sent or signed out', async () => {
+  const dee = await newUser(server, 'dee');
+  const r1 = await newRoom(server, dee, 'drafts-one');
+  const r2 = await newRoom(server, dee, 'drafts-two');
+  const ctx = await contextFor(browser, dee);
+  const page = await openPage(ctx, server, `#/r/${r1.id}`);
+  const composer = () => page.locator('.room-view .composer textarea');
+  await composer().fill('half a thought');
+  await page.evaluate((id) => (location.hash = `#/r/${id}`), r2.id);
+  await untilEq(async () => composer().inputValue(), '', 'the other room starts empty');
+  await composer().fill('another');
+  await page.evaluate((id) => (location.hash = `#/r/${id}`), r1.id);
+  await untilEq(async () => composer().inputValue(), 'half a thought', 'the draft is back');
+  // The sidebar marks the room left with a draft, not the one on screen.
+  const marked = async () =>
+    (await page.locator('[data-testid=room-link]:has([data-testid=draft-mark])').evaluateAll((ls) => ls.map((l) => l.dataset.roomId))).join();
+  await untilEq(marked, r2.id, 'draft mark on the other room');
+
+  await page.reload();
+  await untilEq(async () => composer().inputValue(), 'half a thought', 'the draft survives a reload');
+  await composer().press('Enter');
+  await until(async () => (await messageBodies(page)).includes('half a thought'), 'sent');
+  await untilEq(async () => composer().inputValue(), '', 'sent: the draft is gone');
+  await page.reload();
+  await untilEq(async () => composer().inputValue(), '', 'and stays gone after a reload');
+
+  // Signing out leaves nothing of the account's drafts in the browser.
+  assert.ok(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('parlor.drafts.'))));
+  await page.getByRole('button', { name: /sign out/i }).click();
+  await until(async () => !(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('parlor.drafts.')))), 'stored drafts dropped');
+  await ctx.close();
 });

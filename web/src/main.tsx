@@ -10,7 +10,7 @@ import { createChatStore } from './stores/chat';
 import { createSearchStore } from './stores/search';
 import { createSessionStore } from './stores/session';
 import { createUiStore } from './stores/ui';
-import { createUploadStore } from './stores/uploads';
+import { createUploadStore, dropStoredTexts } from './stores/uploads';
 import { createSocketTransport } from './transport/transport';
 import { notifyDesktop } from './viewmodels/browser';
 import './styles.css';
@@ -18,12 +18,20 @@ import './styles.css';
 const session = createSessionStore((getToken) => createRestClient(getToken), localStorage);
 const rest = createRestClient(() => session.getState().token);
 const chat = createChatStore({ transport: createSocketTransport(), rest, notify: notifyDesktop });
+// Signing out leaves none of the account's unsent drafts in the browser.
+session.subscribe((s, prev) => {
+  if (prev.user && !s.user) dropStoredTexts(localStorage, prev.user.id);
+});
 const services: AppServices = {
   session,
   chat,
   ui: createUiStore(),
   rest,
-  uploads: createUploadStore((file, onProgress, opts) => rest.uploadFile(file, onProgress, opts)),
+  uploads: createUploadStore(
+    (file, onProgress, opts) => rest.uploadFile(file, onProgress, opts),
+    undefined,
+    localStorage,
+  ),
   search: createSearchStore({ rest }),
 };
 
@@ -37,6 +45,7 @@ function Root() {
   }, [s]);
   useEffect(() => {
     if (phase !== 'signed_in' || !token || !user) return;
+    uploads.getState().open(user.id);
     c.getState().start(token, user);
     const unsub = c.subscribe((st, prev) => {
       if (st.conn === 'unauthorized' && prev.conn !== 'unauthorized') void s.getState().signOut();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, type ProgressFn } from '../src/api/rest';
 import type { FileInfo } from '../src/api/types';
 import { createChatStore } from '../src/stores/chat';
-import { createUploadStore, draftReady, type UploadChip } from '../src/stores/uploads';
+import { createUploadStore, draftReady, dropStoredTexts, type UploadChip } from '../src/stores/uploads';
 import { sendDraft } from '../src/viewmodels/composer';
 import { FakeTransport, fakeRest, flush, msg, room } from './fakes';
 
@@ -221,5 +221,62 @@ describe('sending a draft with files', () => {
     t.take('sync')[0].resolve({ ok: true, rooms: [], removed_room_ids: [], presence: [] });
     await flush();
     expect(t.take('send_message')[0].payload.attachment_ids).toEqual(['f1', 'f2', 'f3']);
+  });
+});
+
+describe('draft texts', () => {
+  /** A Map with the Storage methods the store uses. */
+  const memoryStorage = () => {
+    const m = new Map<string, string>();
+    return {
+      map: m,
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
+  };
+  const make = (storage: ReturnType<typeof memoryStorage>) =>
+    createUploadStore(() => new Promise<FileInfo>(() => {}), undefined, storage);
+
+  it('keeps each draft\'s text, per signed-in user, across a reload', () => {
+    const storage = memoryStorage();
+    const a = make(storage);
+    a.getState().open('u1');
+    a.getState().setText('r1', 'half a thought');
+    a.getState().setText('r1/m9', 'a reply');
+    a.getState().setText('r2', 'x');
+    a.getState().setText('r2', '');  // emptied: gone
+    expect(a.getState().texts).toEqual({ r1: 'half a thought', 'r1/m9': 'a reply' });
+
+    const reloaded = make(storage);
+    expect(reloaded.getState().texts).toEqual({});  // nothing before sign-in
+    reloaded.getState().open('u1');
+    expect(reloaded.getState().texts).toEqual({ r1: 'half a thought', 'r1/m9': 'a reply' });
+    const other = make(storage);
+    other.getState().open('u2');
+    expect(other.getState().texts).toEqual({});  // another account sees none of them
+  });
+
+  it('forgets the texts in the tab at sign-out; dropStoredTexts removes the stored ones', () => {
+    const storage = memoryStorage();
+    const a = make(storage);
+    a.getState().open('u1');
+    a.getState().setText('r1', 'secret');
+    a.getState().forget();
+    expect(a.getState().texts).toEqual({});
+    a.getState().setText('r1', 'after sign-out');  // no user: kept in the tab only
+    dropStoredTexts(storage, 'u1');
+    expect(storage.map.size).toBe(0);
+  });
+
+  it('ignores stored texts it cannot read', () => {
+    const storage = memoryStorage();
+    storage.setItem('parlor.drafts.u1', '{not json');
+    const a = make(storage);
+    a.getState().open('u1');
+    expect(a.getState().texts).toEqual({});
+    storage.setItem('parlor.drafts.u1', JSON.stringify({ r1: 5, r2: 'ok' }));
+    a.getState().open('u1');
+    expect(a.getState().texts).toEqual({ r2: 'ok' });
   });
 });

@@ -32,7 +32,8 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
   const returned = useUploads((s) => s.returned[draft]);
   const retryOf = useRef<ReturnedSend | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const [text, setText] = useState('');
+  const text = useUploads((s) => s.texts[draft]) ?? '';
+  const setText = (next: string) => uploads.getState().setText(draft, next);
   const [caret, setCaret] = useState(0);
   const [picker, setPicker] = useState(false);
   const [sel, setSel] = useState(0);
@@ -49,7 +50,10 @@ export function Composer({ roomId, parentId, placeholder }: { roomId: string; pa
   useEffect(() => {
     if (!returned) return;
     retryOf.current = returned;
-    if (returned.text) setText((t) => (t.trim() ? `${returned.text}\n${t}` : returned.text));
+    if (returned.text) {
+      const t = uploads.getState().texts[draft] ?? '';
+      uploads.getState().setText(draft, t.trim() ? `${returned.text}\n${t}` : returned.text);
+    }
     uploads.getState().setReturned(draft, null);
   }, [returned, uploads, draft]);
 

@@ -1,7 +1,7 @@
 // The sidebar: the user's own status, the connection state, rooms and DMs
 // with unread and mention badges and presence dots.
 import { Icon } from './icons';
-import { useChat, useServices, useUi } from '../app-context';
+import { useChat, useServices, useUi, useUploads } from '../app-context';
 import type { ConnState } from '../stores/chat';
 import { displayName } from '../utils/format';
 import { useSidebarViewModel, type RoomItem } from '../viewmodels/viewmodels';
@@ -28,6 +28,8 @@ export function ConnectionState() {
 
 function RoomLink({ item }: { item: RoomItem }) {
   const { ui } = useServices();
+  // An unsent draft is marked, as Slack does, except in the room on screen.
+  const draft = useUploads((s) => !item.active && !!s.texts[item.id]?.trim());
   return (
     <li>
       <a
@@ -49,6 +51,11 @@ function RoomLink({ item }: { item: RoomItem }) {
           {item.title}
           {item.archived && <span className="visually-muted"> (archived)</span>}
         </span>
+        {draft && (
+          <span className="draft-mark" data-testid="draft-mark" title="Unsent draft" aria-label="unsent draft">
+            <Icon name="edit" size={12} />
+          </span>
+        )}
         <Badge count={item.mentions} kind="mention" label={`${item.mentions} mentions`} />
         <Badge count={item.unread} kind="unread" label={`${item.unread} unread`} />
       </a>

@@ -2,10 +2,13 @@
 // chip per file with its upload's progress, result or error. Uploads start
 // as soon as files are added; a send takes the finished ones in chip order.
 // A send that the server refused comes back here (`returned`) so the
-// composer can put its text back beside its files.
+// composer can put its text back beside its files. Each draft's text is kept
+// here too, so it survives switching rooms, and in storage per signed-in user,
+// so it survives a reload; signing out drops it.
 import { createStore } from 'zustand/vanilla';
 import type { ProgressFn } from '../api/rest';
 import type { FileInfo } from '../api/types';
+import type { KeyValue } from './session';
 import { MAX_ATTACHMENTS } from './chat';
 
 export type ChipStatus = 'uploading' | 'done' | 'error' | 'sending';
@@ -38,6 +41,8 @@ export type Uploader = (file: File, onProgress: ProgressFn, opts: { signal: Abor
 
 export interface UploadState {
   drafts: Record<string, UploadChip[]>;
+  /** Each draft's unsent text. */
+  texts: Record<string, string>;
   notices: Record<string, string | null>;
   returned: Record<string, ReturnedSend | null>;
   /** Adds files and starts their uploads; files beyond the per-message limit are refused with a notice. */
@@ -52,7 +57,10 @@ export interface UploadState {
   clear(draft: string, keys: string[]): void;
   setNotice(draft: string, notice: string | null): void;
   setReturned(draft: string, returned: ReturnedSend | null): void;
-  /** Cancels every upload and drops every draft (sign-out). */
+  setText(draft: string, text: string): void;
+  /** Loads the texts a user left unsent (at sign-in). */
+  open(userId: string): void;
+  /** Cancels every upload and drops every draft from this tab (sign-out; see dropStoredTexts). */
   forget(): void;
 }
 
@@ -97,7 +105,28 @@ export function draftReady(text: string, chips: UploadChip[]): { canSend: boolea
   return { canSend: !!text.trim() || files > 0 };
 }
 
-export function createUploadStore(upload: Uploader, newKey: () => string = () => crypto.randomUUID()) {
+const textsKey = (userId: string) => `parlor.drafts.${userId}`;
+
+/** Drops the texts a user left unsent from storage (their sign-out, on a shared computer). */
+export function dropStoredTexts(storage: KeyValue, userId: string): void {
+  storage.removeItem(textsKey(userId));
+}
+
+export function createUploadStore(
+  upload: Uploader,
+  newKey: () => string = () => crypto.randomUUID(),
+  storage: KeyValue | null = null,
+) {
+  let user: string | null = null;
+  const saveTexts = (texts: Record<string, string>) => {
+    if (!storage || !user) return;
+    try {
+      if (Object.keys(texts).length) storage.setItem(textsKey(user), JSON.stringify(texts));
+      else storage.removeItem(textsKey(user));
+    } catch {
+      // storage full or unavailable: the texts still live in this tab
+    }
+  };
   const controllers = new Map<string, AbortController>();
   return createStore<UploadState>()((set, get) => {
     const chipsOf = (draft: string) => get().drafts[draft] ?? [];
@@ -130,6 +159,7 @@ export function createUploadStore(upload: Uploader, newKey: () => string = () =>
 
     return {
       drafts: {},
+      texts: {},
       notices: {},
       returned: {},
 
@@ -200,10 +230,32 @@ export function createUploadStore(upload: Uploader, newKey: () => string = () =>
       setNotice: (draft, notice) => set((s) => ({ notices: { ...s.notices, [draft]: notice } })),
       setReturned: (draft, returned) => set((s) => ({ returned: { ...s.returned, [draft]: returned } })),
 
+      setText(draft, text) {
+        const texts = { ...get().texts };
+        if (text) texts[draft] = text;
+        else delete texts[draft];
+        set({ texts });
+        saveTexts(texts);
+      },
+
+      open(userId) {
+        user = userId;
+        let texts: Record<string, string> = {};
+        try {
+          const stored: unknown = JSON.parse(storage?.getItem(textsKey(userId)) ?? '{}');
+          if (stored && typeof stored === 'object')
+            for (const [k, v] of Object.entries(stored)) if (typeof v === 'string' && v) texts[k] = v;
+        } catch {
+          texts = {};
+        }
+        set({ texts });
+      },
+
       forget() {
         controllers.forEach((c) => c.abort());
         controllers.clear();
-        set({ drafts: {}, notices: {}, returned: {} });
+        user = null;
+        set({ drafts: {}, texts: {}, notices: {}, returned: {} });
       },
     };
   });
