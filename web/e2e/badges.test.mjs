@@ -3,7 +3,7 @@
 // in the dark theme.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contextFor, newRoom, newUser, openPage, send, shot, until, untilEq, useServerAndBrowser } from './harness.mjs';
+import { contextFor, messageBodies, newRoom, newUser, openPage, send, shot, until, untilEq, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
@@ -70,4 +70,50 @@ test('unread and mention badges agree across two tabs', async () => {
   await pd.getByTestId('details-panel').getByText(bo.username).first().waitFor();
   await shot(pd, 'room-details-dark');
   for (const c of [ca, cb, phone, dark]) await c.close();
+});
+
+test('a room opens at the "New messages" line above what was unread', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const general = await newRoom(server, ana, 'general', [bo]);
+  const lobby = await newRoom(server, ana, 'lobby', [bo]);
+  const ca = await contextFor(browser, ana);
+  const cb = await contextFor(browser, bo);
+  const pa = await openPage(ca, server, `#/r/${general.id}`);
+  const pb = await openPage(cb, server, `#/r/${general.id}`);
+  await send(pa, 'read already');
+  await until(async () => (await messageBodies(pb)).includes('read already'), 'read by Bo');
+  await pb.locator(`[data-testid="room-link"][data-room-id="${lobby.id}"]`).click();
+  await until(async () => (await pb.getByTestId('room-title').innerText()).includes('lobby'), 'Bo in the lobby');
+
+  for (let i = 1; i <= 25; i++) await send(pa, `news ${i}`);
+  await untilEq(() => badges(pb, general.id), '25/-', 'unread at Bo');
+
+  await pb.locator(`[data-testid="room-link"][data-room-id="${general.id}"]`).click();
+  const line = pb.getByTestId('unread-line');
+  await line.waitFor();
+  // Right above the first unread message, and in view: the room opened there, not at the bottom.
+  const next = await line.evaluate((el) => el.closest('.vrow')?.nextElementSibling?.textContent ?? '');
+  assert.match(next, /news 1\b/);
+  const inView = async () => {
+    const list = await pb.locator('.room-view .message-list').boundingBox();
+    const at = await line.boundingBox();
+    return !!list && !!at && at.y >= list.y && at.y + at.height <= list.y + list.height;
+  };
+  await until(inView, 'the line in view');
+  await shot(pb, 'new-messages-line');
+
+  // It stays where it is while the room is open, whatever arrives.
+  await send(pa, 'one more');
+  await until(async () => (await messageBodies(pb)).includes('one more'), 'live message at Bo');
+  assert.equal(await pb.getByTestId('unread-line').count(), 1);
+  assert.match(await line.evaluate((el) => el.closest('.vrow')?.nextElementSibling?.textContent ?? ''), /news 1\b/);
+  // Read now: reopening the room shows no line.
+  await pb.locator(`[data-testid="room-link"][data-room-id="${lobby.id}"]`).click();
+  await untilEq(() => badges(pb, general.id), '0/-', 'nothing unread');
+  await pb.locator(`[data-testid="room-link"][data-room-id="${general.id}"]`).click();
+  await until(async () => (await messageBodies(pb)).includes('one more'), 'room open again');
+  assert.equal(await pb.getByTestId('unread-line').count(), 0);
+  await ca.close();
+  await cb.close();
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows } from '../src/viewmodels/viewmodels';
+import { buildRows, unreadAtOpen } from '../src/viewmodels/viewmodels';
 import { msg } from './fakes';
 
 describe('buildRows', () => {
@@ -24,5 +24,36 @@ describe('buildRows', () => {
     expect(rows.slice(-2).map((r) => r.kind)).toEqual(['seen', 'pending']);
     const unseen = buildRows(order, byId, [], 'u1', { hasOlder: false, title: 'r', seenSeq: 3 });
     expect(unseen.some((r) => r.kind === 'seen')).toBe(false);
+  });
+});
+
+describe('the "New messages" line', () => {
+  const m = (seq: number, sender = 'u2') => msg('r', seq, { created_at: `2026-11-22T10:0${seq}:00.000Z`, sender_id: sender });
+  const list = [m(1), m(2), m(3, 'u1'), m(4), m(5)];
+  const byId = Object.fromEntries(list.map((x) => [x.id, x]));
+  const order = list.map((x) => x.id);
+  const kinds = (unread: { after: number; upTo: number } | null) =>
+    buildRows(order, byId, [], 'u1', { hasOlder: false, title: 'r', unread }).map((r) => (r.kind === 'message' ? r.message.seq : r.kind));
+
+  it('goes above the first message unread when the room was opened, not our own', () => {
+    expect(kinds({ after: 2, upTo: 5 })).toEqual(['start', 'day', 1, 2, 3, 'unread', 4, 5]);
+    expect(kinds({ after: 1, upTo: 5 })).toEqual(['start', 'day', 1, 'unread', 2, 3, 4, 5]);
+    const first = buildRows(order, byId, [], 'u1', { hasOlder: false, title: 'r', unread: { after: 1, upTo: 5 } });
+    const afterLine = first[first.findIndex((r) => r.kind === 'unread') + 1];
+    expect(afterLine.kind === 'message' && afterLine.grouped).toBe(false);  // starts a new group
+  });
+
+  it('is not shown without unread messages, nor for messages that came after the room was opened', () => {
+    expect(kinds(null)).not.toContain('unread');
+    expect(kinds({ after: 5, upTo: 5 })).not.toContain('unread');
+    expect(kinds({ after: 3, upTo: 3 })).not.toContain('unread');
+  });
+});
+
+describe('unreadAtOpen', () => {
+  it('takes the read mark and the last seq of a room with unread messages', () => {
+    expect(unreadAtOpen({ unread_count: 2, last_read_seq: 7, last_seq: 9 })).toEqual({ after: 7, upTo: 9 });
+    expect(unreadAtOpen({ unread_count: 0, last_read_seq: 7, last_seq: 9 })).toBeNull();
+    expect(unreadAtOpen(undefined)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { useChat, useServices, useUi } from '../app-context';
 import { draftKey } from '../stores/uploads';
 import { displayName } from '../utils/format';
 import { useFileDrop } from '../viewmodels/files';
-import { useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
+import { unreadAtOpen, useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
 import { PresenceDot, statusLabel } from './common';
 import { Composer } from './Composer';
 import { MessageItem, PendingItem } from './MessageItem';
@@ -31,6 +31,12 @@ export function RowView({ row, inThread = false }: { row: Row; inThread?: boolea
       return (
         <div className="day-separator" role="separator" aria-label={row.label}>
           <span>{row.label}</span>
+        </div>
+      );
+    case 'unread':
+      return (
+        <div className="unread-line" role="separator" aria-label="New messages" data-testid="unread-line">
+          <span>New messages</span>
         </div>
       );
     case 'message':
@@ -92,9 +98,14 @@ function useScrollToHighlight(roomId: string, ready: boolean, toKey: { current: 
   }, [highlight, ready, order, chat, roomId, toKey]);
 }
 
+/** Opening a room with more unread messages than fit below the line starts at the line. */
+const UNREAD_SCROLL_ROWS = 6;
+
 export function RoomView({ roomId }: { roomId: string }) {
   const { chat, ui, uploads } = useServices();
-  const vm = useRoomViewModel(roomId);
+  // Taken once: this view lives as long as the room stays open (keyed by room).
+  const [unread] = useState(() => unreadAtOpen(chat.getState().rooms[roomId]));
+  const vm = useRoomViewModel(roomId, unread);
   const panel = useUi((s) => s.panel);
   const archived = !!vm.room?.archived;
   const onNearTop = useCallback(() => void chat.getState().loadOlder(roomId), [chat, roomId]);
@@ -119,6 +130,15 @@ export function RoomView({ roomId }: { roomId: string }) {
     lastPending.current = pendingCount;
   }, [pendingCount, detached, toLatest]);
   useScrollToHighlight(roomId, !!vm.rows, toKey);
+
+  const startedAtLine = useRef(false);
+  useEffect(() => {
+    if (startedAtLine.current || !vm.rows) return;
+    startedAtLine.current = true;
+    if (ui.getState().highlight) return;  // a jump (search) has its own place to go
+    const line = vm.rows.findIndex((r) => r.kind === 'unread');
+    if (line >= 0 && vm.rows.length - line > UNREAD_SCROLL_ROWS) toKey.current?.('unread-line');
+  }, [vm.rows, ui]);
 
   useEffect(() => {
     void chat.getState().loadMembers(roomId);

@@ -54,29 +54,54 @@ export type Row =
   | { kind: 'loading'; key: string }
   | { kind: 'newer'; key: string }
   | { kind: 'day'; key: string; label: string }
+  | { kind: 'unread'; key: string }
   | { kind: 'message'; key: string; message: Message; grouped: boolean; mine: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean }
   | { kind: 'seen'; key: string };
 
 const GROUP_MS = 5 * 60 * 1000;
 
+/** What was unread when the room was opened: seqs in (after, upTo]. */
+export interface UnreadAtOpen {
+  after: number;
+  upTo: number;
+}
+
+/**
+ * The "New messages" line goes above the first message that was unread when
+ * the room was opened, and stays while it is open (reading it moves the read
+ * mark at once, and messages arriving meanwhile are read as they come).
+ */
+export function unreadAtOpen(room: { unread_count?: number; last_read_seq?: number; last_seq?: number } | undefined): UnreadAtOpen | null {
+  if (!room || !room.unread_count) return null;
+  return { after: room.last_read_seq ?? 0, upTo: room.last_seq ?? Number.MAX_SAFE_INTEGER };
+}
+
 export function buildRows(
   order: string[],
   byId: Record<string, Message>,
   pending: PendingMessage[],
   meId: string | undefined,
-  opts: { hasOlder: boolean; hasNewer?: boolean; title: string; parentId?: string; seenSeq?: number },
+  opts: { hasOlder: boolean; hasNewer?: boolean; title: string; parentId?: string; seenSeq?: number; unread?: UnreadAtOpen | null },
 ): Row[] {
   const rows: Row[] = [];
   rows.push(opts.hasOlder ? { kind: 'loading', key: 'top' } : { kind: 'start', key: 'top', text: opts.title });
   let prev: { sender: string; at: number; day: string } | null = null;
+  let unreadLine = false;
   for (const id of order) {
     const m = byId[id];
     if (!m) continue;
     const day = dayKey(m.created_at);
     if (!prev || prev.day !== day) rows.push({ kind: 'day', key: `day-${day}`, label: dayLabel(m.created_at) });
+    const firstUnread =
+      !unreadLine && !!opts.unread && m.seq > opts.unread.after && m.seq <= opts.unread.upTo && m.sender_id !== meId;
+    if (firstUnread) {
+      rows.push({ kind: 'unread', key: 'unread-line' });
+      unreadLine = true;
+    }
     const at = Date.parse(m.created_at);
-    const grouped = !!prev && prev.day === day && prev.sender === m.sender_id && at - prev.at < GROUP_MS && !m.deleted;
+    const grouped =
+      !firstUnread && !!prev && prev.day === day && prev.sender === m.sender_id && at - prev.at < GROUP_MS && !m.deleted;
     rows.push({ kind: 'message', key: m.id, message: m, grouped, mine: m.sender_id === meId });
     prev = { sender: m.sender_id, at, day };
   }
@@ -101,7 +126,7 @@ export function buildRows(
 
 const NO_PENDING: PendingMessage[] = [];
 
-export function useRoomViewModel(roomId: string) {
+export function useRoomViewModel(roomId: string, unread: UnreadAtOpen | null = null) {
   const room = useChat((s) => s.rooms[roomId]);
   const tl = useChat((s) => s.timelines[roomId]);
   const pending = useChat((s) => s.pending[roomId]) ?? NO_PENDING;
@@ -115,9 +140,9 @@ export function useRoomViewModel(roomId: string) {
   const rows = useMemo(
     () =>
       tl && tl.windowStart !== Infinity
-        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, hasNewer: isDetached(tl), title, seenSeq })
+        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, hasNewer: isDetached(tl), title, seenSeq, unread })
         : null,
-    [tl, pending, me?.id, title, seenSeq],
+    [tl, pending, me?.id, title, seenSeq, unread],
   );
   const partner = room?.type === 'dm' ? dmPartner(room, me?.id) : undefined;
   return {
