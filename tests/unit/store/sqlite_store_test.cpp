@@ -186,21 +186,27 @@ TEST_F(SqliteStoreTest, TheSearchMigrationIndexesExistingMessages) {
   EXPECT_EQ(c->index_new_messages(100), 0u);
 }
 
+// Files keyed "aaa…", "bbb…" and "ccc…", uploaded by `user`.
+std::vector<Id> three_files(Connection& c, Id user) {
+  std::vector<Id> ids;
+  for (char k : {'a', 'b', 'c'}) {
+    FileRecord f;
+    f.storage_key = std::string(32, k);
+    f.uploader_id = user;
+    f.file_name = "f";
+    f.content_type = "text/plain";
+    f.created_at = 1;
+    ids.push_back(c.insert_file(f));
+  }
+  return ids;
+}
+
 TEST_F(SqliteStoreTest, TheClaimsMigrationClaimsFilesMessagesAttach) {
   {
     auto store = open_sqlite_store(path());
     auto c = store->connect();
     auto [user, room] = user_and_room(*c);
-    std::vector<Id> ids;
-    for (char k : {'a', 'b', 'c'}) {
-      FileRecord f;
-      f.storage_key = std::string(32, k);
-      f.uploader_id = user;
-      f.file_name = "f";
-      f.content_type = "text/plain";
-      f.created_at = 1;
-      ids.push_back(c->insert_file(f));
-    }
+    auto ids = three_files(*c, user);
     auto m = message_in(room, user, "two files", 1);
     m.attachment_ids = {ids[2], ids[0]};
     c->insert_message(m);
@@ -227,15 +233,7 @@ TEST_F(SqliteStoreTest, Migration7CountsEachFilesAttachingMessages) {
     auto store = open_sqlite_store(path());
     auto c = store->connect();
     auto [user, room] = user_and_room(*c);
-    for (char k : {'a', 'b', 'c'}) {
-      FileRecord f;
-      f.storage_key = std::string(32, k);
-      f.uploader_id = user;
-      f.file_name = "f";
-      f.content_type = "text/plain";
-      f.created_at = 1;
-      ids.push_back(c->insert_file(f));
-    }
+    ids = three_files(*c, user);
     auto m = message_in(room, user, "two files", 1);
     m.attachment_ids = {ids[0], ids[1]};
     c->insert_message(m);
