@@ -25,6 +25,22 @@ std::vector<store::Id> resolve_mentions(store::Connection& c, const std::string&
   return ids;
 }
 
+// An edit mentions whoever its new text names, and keeps the mentions its
+// message was sent with by id (send_message.mentions), which an edit cannot
+// pass again: those of the old mentions its old text did not name.
+std::vector<store::Id> edited_mentions(store::Connection& c, const store::MessageRecord& before,
+                                       const std::string& content) {
+  auto ids = resolve_mentions(c, content);
+  if (before.mentions.empty()) return ids;
+  const auto named_before = resolve_mentions(c, before.content);
+  auto has = [](const std::vector<store::Id>& v, store::Id id) {
+    return std::find(v.begin(), v.end(), id) != v.end();
+  };
+  for (store::Id u : before.mentions)
+    if (!has(named_before, u) && !has(ids, u)) ids.push_back(u);
+  return ids;
+}
+
 // The bytes (and thumbnails) of files whose records a change deleted go
 // after its commit; their links then stop working.
 void remove_bytes_after_commit(Domain& d, Outcome& o, std::vector<std::string> keys) {
@@ -179,7 +195,7 @@ Outcome edit_message(Domain& d, store::Connection& c, store::Id user_id, store::
   if (content.empty() && a->message.attachment_ids.empty())
     return fail(invalid("content", "must not be empty"));
   const std::int64_t rev = c.next_rev(a->message.room_id);
-  c.edit_message(message_id, content, resolve_mentions(c, content), d.now(), rev);
+  c.edit_message(message_id, content, edited_mentions(c, a->message, content), d.now(), rev);
   auto stored = c.message_by_id(message_id);
   if (!stored) return fail({Code::internal, "message vanished", 0});
   Outcome o;

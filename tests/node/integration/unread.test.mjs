@@ -146,6 +146,17 @@ test("mentions by id (send_message's mentions) count like @username ones", async
   await waitFor(carolS, (evs) => evs.some((e) => e.event === "mention" && e.payload.message.id === ack.message.id),
                 5000, "mention by id");
   assert.equal((await serverCounts(carol.token, roomId))[1], 1);
+  // An edit keeps the mentions given by id (it cannot pass ids); the text's
+  // own mentions follow the new text.
+  const withName = await call(daveS, "send_message", {
+    room_id: roomId, content: `@${outsider.user.username} and by id`, client_msg_id: "by-id-3", mentions: [carol.user.id],
+  });
+  assert.deepEqual(withName.message.mentions.sort(), [carol.user.id, outsider.user.id].sort());
+  const edited = await call(daveS, "edit_message", { message_id: withName.message.id, content: "nobody by name now" });
+  assert.equal(edited.ok, true, JSON.stringify(edited));
+  assert.deepEqual(edited.message.mentions, [carol.user.id]);
+  const first = await call(daveS, "edit_message", { message_id: ack.message.id, content: "have another look" });
+  assert.deepEqual(first.message.mentions, [carol.user.id, outsider.user.id]);
   const bad = await call(daveS, "send_message", { room_id: roomId, content: "x", client_msg_id: "by-id-2", mentions: [5] });
   assert.equal(bad.error.code, "invalid");
   daveS.close();
