@@ -111,3 +111,51 @@ test('history scrolls up page by page, keeping the place, with few rows mounted'
   await shot(page, 'history-top');
   await cb.close();
 });
+
+test('a message link opens the message, far back in history or in its thread', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const room = await newRoom(server, ana, 'links', [bo]);
+  await seed(ana, room.id, 0, 120);
+  const old = (await api(server, 'GET', `/api/rooms/${room.id}/messages?limit=100`, { token: ana.token })).messages[0];
+  const newest = (await api(server, 'GET', `/api/rooms/${room.id}/messages?limit=1`, { token: ana.token })).messages[0];
+
+  // Ana copies the newest message's link (the clipboard, as a user would).
+  const ca = await contextFor(browser, ana, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const pa = await ca.newPage();
+  await pa.goto(`${server.url}/#/r/${room.id}`);
+  const row = pa.locator(`.room-view [data-testid="message"][data-message-id="${newest.id}"]`);
+  await row.hover();
+  await row.getByRole('button', { name: 'Copy link to message' }).click();
+  const copied = await pa.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, `${server.url}/#/r/${room.id}/m/${newest.id}`);
+
+  // Bo follows a link to a message 20 pages back: it opens there, highlighted and in view.
+  const cb = await contextFor(browser, bo);
+  const pb = await cb.newPage();
+  await pb.goto(`${server.url}/#/r/${room.id}/m/${old.id}`);
+  const target = pb.locator(`.room-view [data-testid="message"][data-message-id="${old.id}"]`);
+  await until(async () => (await target.count()) === 1 && (await target.getAttribute('class')).split(' ').includes('highlighted'), 'the linked message highlighted');
+  assert.ok((await target.innerText()).includes(old.content));
+  assert.ok(
+    await target.evaluate((el) => {
+      const list = el.closest('.vlist').getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.top >= list.top - 1 && r.bottom <= list.bottom + 1;
+    }),
+    'in view',
+  );
+  await until(async () => (await pb.evaluate(() => location.hash)) === `#/r/${room.id}`, 'the room\'s own address');
+
+  // A reply's link opens its thread beside the room.
+  const socket = io(server.url, { auth: { token: ana.token }, transports: ['websocket'] });
+  const reply = await socket.timeout(10000).emitWithAck('send_message', { room_id: room.id, content: 'a reply to link', client_msg_id: 'link-reply', parent_id: newest.id });
+  socket.close();
+  assert.equal(reply.ok, true, JSON.stringify(reply));
+  await pb.goto(`${server.url}/#/r/${room.id}/m/${newest.id}/${reply.message.id}`);
+  await pb.reload();
+  const inThread = pb.locator(`aside.side-panel [data-testid="message"][data-message-id="${reply.message.id}"]`);
+  await until(async () => (await inThread.count()) >= 1, 'the reply in its thread');
+  await ca.close();
+  await cb.close();
+});

@@ -3,7 +3,8 @@
 import { useEffect } from 'react';
 import { useChat, useServices, useUi } from '../app-context';
 import { roomTitle } from '../utils/format';
-import { useHashRoom, useIdle, useTitle, useVisibility } from '../viewmodels/browser';
+import { linkedMessage, useHashRoom, useIdle, useTitle, useVisibility } from '../viewmodels/browser';
+import { useJumpToMessage } from '../viewmodels/search';
 import { useSidebarViewModel } from '../viewmodels/viewmodels';
 import { Dialogs } from './Dialogs';
 import { DetailsPanel, ProfilePanel, ThreadPanel } from './Panels';
@@ -30,12 +31,25 @@ export function AppShell() {
   const fallback = vm.channels[0]?.id ?? vm.dms[0]?.id ?? null;
   const wanted = hashRoom && rooms[hashRoom] ? hashRoom : hashRoom && !Object.keys(rooms).length ? null : fallback;
   useEffect(() => {
+    // A message's link opens its room by jumping there (below), not at the latest page.
+    if (wanted && wanted === linkedMessage(location.hash)?.room_id) return;
     if (wanted !== chat.getState().activeRoomId) {
       if (ui.getState().panel?.kind !== 'search') ui.getState().setPanel(null);
       ui.getState().setEditing(null);
       void chat.getState().openRoom(wanted);
     }
   }, [wanted, chat, ui]);
+
+  // A message's link opens the message, once its room is known: the jump
+  // then leaves the room's own address in the URL.
+  const jump = useJumpToMessage();
+  const linked = hashRoom ? linkedMessage(location.hash) : null;
+  const linkedRoomKnown = !!linked && !!rooms[linked.room_id];
+  useEffect(() => {
+    const target = linkedMessage(location.hash);
+    if (!target || !linkedRoomKnown) return;
+    void jump(target);
+  }, [linked?.id, linkedRoomKnown, jump, chat]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -9,6 +9,7 @@ import { useChat, useServices, useUi } from '../app-context';
 import type { PendingMessage } from '../stores/chat';
 import { displayName, timeLabel } from '../utils/format';
 import { renderRichText } from '../utils/richtext';
+import { messageLink } from '../viewmodels/browser';
 import { AttachmentList } from './Attachments';
 import { LinkPreviewList } from './LinkPreviews';
 import { Avatar, EmojiPicker } from './common';
@@ -107,6 +108,18 @@ export const MessageItem = memo(function MessageItem({
   const editing = useUi((s) => s.editingId === message.id);
   const highlight = useUi((s) => (s.highlight?.messageId === message.id ? s.highlight.token : 0));
   const [picker, setPicker] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const copyLink = async () => {
+    const link = messageLink(message);
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      // No clipboard outside a secure context (plain http on a LAN): show it to copy by hand.
+      window.prompt('Link to this message', link);
+    }
+  };
   const self = useRef<HTMLElement>(null);
   useEffect(() => {
     // A thread is a plain scroll box; the room's list scrolls itself (RoomView).
@@ -228,6 +241,9 @@ export const MessageItem = memo(function MessageItem({
               <Icon name="reply" />
             </button>
           )}
+          <button type="button" className="icon-button" aria-label="Copy link to message" title={copied ? 'Link copied' : 'Copy link'} onClick={() => void copyLink()}>
+            <Icon name={copied ? 'check' : 'link'} />
+          </button>
           {mine && (
             <button type="button" className="icon-button" aria-label="Edit message" onClick={() => ui.getState().setEditing(message.id)}>
               <Icon name="edit" />

@@ -6,9 +6,27 @@ import type { Message, Room } from '../api/types';
 import type { ChatStore } from '../stores/chat';
 import { attachmentSummary, displayName } from '../utils/format';
 
+// `#/r/<room>`, or a message's link: `#/r/<room>/m/<message>`, and for a
+// thread reply `#/r/<room>/m/<root>/<reply>`.
+const HASH = /^#\/r\/([^/]+)(?:\/m\/([^/]+)(?:\/([^/]+))?)?$/;
+
 export function roomFromHash(): string | null {
-  const m = /^#\/r\/(.+)$/.exec(location.hash);
+  const m = HASH.exec(location.hash);
   return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** The message a link in the URL points at, shaped as a jump needs it. */
+export function linkedMessage(hash: string): { id: string; room_id: string; parent_id: string | null } | null {
+  const m = HASH.exec(hash);
+  if (!m || !m[2]) return null;
+  const [room, root, reply] = [m[1], m[2], m[3]].map((p) => (p === undefined ? undefined : decodeURIComponent(p)));
+  return reply ? { id: reply, room_id: room!, parent_id: root! } : { id: root!, room_id: room!, parent_id: null };
+}
+
+/** A link to a message, for sharing: it opens the message (in its thread, for a reply). */
+export function messageLink(m: { id: string; room_id: string; parent_id?: string | null }): string {
+  const path = m.parent_id ? `${m.parent_id}/${m.id}` : m.id;
+  return `${location.origin}${location.pathname}#/r/${encodeURIComponent(m.room_id)}/m/${path}`;
 }
 
 export function useHashRoom(): string | null {
@@ -67,6 +85,6 @@ export function notifyDesktop(message: Message, room: Room | undefined) {
   const n = new Notification(where, { body, tag: message.id });
   n.onclick = () => {
     window.focus();
-    location.hash = `#/r/${message.room_id}`;
+    location.hash = new URL(messageLink(message)).hash;
   };
 }

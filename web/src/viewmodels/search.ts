@@ -56,7 +56,7 @@ export function useSearchHits(): SearchHit[] {
 export function useJumpToMessage() {
   const { chat, ui } = useServices();
   return useCallback(
-    async (m: Message): Promise<boolean> => {
+    async (m: Pick<Message, 'id' | 'room_id' | 'parent_id'>): Promise<boolean> => {
       ui.getState().setEditing(null);
       // jumpTo marks the room open before the URL follows, so the URL change
       // does not reload the room's newest page over the jump.
