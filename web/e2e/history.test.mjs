@@ -159,3 +159,26 @@ test('a message link opens the message, far back in history or in its thread', a
   await ca.close();
   await cb.close();
 });
+
+test('what the server refuses is said in a toast: an eleventh pin', async () => {
+  const ana = await newUser(server, 'ana');
+  const room = await newRoom(server, ana, 'pins');
+  await seed(ana, room.id, 0, 11);
+  const { messages } = await api(server, 'GET', `/api/rooms/${room.id}/messages?limit=11`, { token: ana.token });
+  const socket = io(server.url, { auth: { token: ana.token }, transports: ['websocket'] });
+  for (const m of messages.slice(0, 10)) assert.equal((await socket.timeout(10000).emitWithAck('pin_message', { message_id: m.id })).ok, true);
+  socket.close();
+  const ca = await contextFor(browser, ana);
+  const pa = await ca.newPage();
+  await pa.goto(`${server.url}/#/r/${room.id}`);
+  const last = pa.locator(`.room-view [data-testid="message"][data-message-id="${messages[10].id}"]`);
+  await last.hover();
+  await last.getByRole('button', { name: 'Pin message' }).click();
+  const toast = pa.getByTestId('error-toast');
+  await toast.waitFor();
+  assert.match(await toast.innerText(), /at most 10 pinned/);
+  await shot(pa, 'error-toast');
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+  await until(async () => (await toast.count()) === 0, 'toast dismissed');
+  await ca.close();
+});

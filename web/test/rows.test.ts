@@ -15,6 +15,9 @@ describe('buildRows', () => {
     expect(rows.map((r) => r.kind)).toEqual(['start', 'day', 'message', 'day', 'message', 'message', 'message']);
     const grouped = rows.filter((r) => r.kind === 'message').map((r) => (r.kind === 'message' ? r.grouped : null));
     expect(grouped).toEqual([false, false, true, false]);
+    // A pinned message keeps its header (and its pin mark).
+    const pinned = buildRows(order, { ...byId, [c.id]: { ...c, pinned: true } }, [], 'u1', { hasOlder: false, title: 'r' });
+    expect(pinned.filter((r) => r.kind === 'message').map((r) => (r.kind === 'message' ? r.grouped : null))).toEqual([false, false, false, false]);
   });
 
   it('marks our last message seen when the other side read it, and shows pending last', () => {

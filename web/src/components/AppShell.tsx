@@ -7,6 +7,7 @@ import { linkedMessage, useHashRoom, useIdle, useTitle, useVisibility } from '..
 import { useJumpToMessage } from '../viewmodels/search';
 import { useSidebarViewModel } from '../viewmodels/viewmodels';
 import { Dialogs } from './Dialogs';
+import { ErrorToast } from './ErrorToast';
 import { DetailsPanel, ProfilePanel, ThreadPanel } from './Panels';
 import { RoomView } from './RoomView';
 import { SearchPanel } from './SearchPanel';
@@ -101,6 +102,7 @@ export function AppShell() {
       {panel?.kind === 'profile' && <ProfilePanel key={`profile-${panel.userId}`} userId={panel.userId} />}
       {panel?.kind === 'search' && <SearchPanel />}
       <Dialogs />
+      <ErrorToast />
     </div>
   );
 }

@@ -101,7 +101,13 @@ export function buildRows(
     }
     const at = Date.parse(m.created_at);
     const grouped =
-      !firstUnread && !!prev && prev.day === day && prev.sender === m.sender_id && at - prev.at < GROUP_MS && !m.deleted;
+      !firstUnread &&
+      !!prev &&
+      prev.day === day &&
+      prev.sender === m.sender_id &&
+      at - prev.at < GROUP_MS &&
+      !m.deleted &&
+      !m.pinned; // a pinned message shows its header, where the pin mark is
     rows.push({ kind: 'message', key: m.id, message: m, grouped, mine: m.sender_id === meId });
     prev = { sender: m.sender_id, at, day };
   }
