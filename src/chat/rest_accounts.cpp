@@ -2,6 +2,8 @@
 #include <boost/json/array.hpp>
 
 #include "chat/domain.hpp"
+#include "chat/files/names.hpp"
+#include "chat/files/storage.hpp"
 #include "chat/json.hpp"
 #include "chat/rest_util.hpp"
 #include "chat/validation.hpp"
@@ -11,6 +13,24 @@ namespace parlor::chat {
 namespace json = boost::json;
 
 namespace {
+
+// An avatar that is one of our links must be a picture the user uploaded; it
+// holds a claim on its file while it is the avatar, so the sweep of unclaimed
+// uploads spares it. The old avatar's claim goes back: returns the storage
+// keys that left unclaimed (their bytes go after the commit).
+Result<std::vector<std::string>> switch_avatar(store::Connection& c, store::Id user,
+                                               const std::string& before,
+                                               const std::string& after) {
+  if (auto key = files::key_of_link(after); !key.empty()) {
+    auto f = c.file_by_key(key);
+    if (!f || f->uploader_id != user || f->content_type.rfind("image/", 0) != 0)
+      return invalid("avatar_url", "must be a picture you uploaded");
+    c.claim_files({f->id});
+  }
+  if (auto key = files::key_of_link(before); !key.empty())
+    if (auto f = c.file_by_key(key)) return c.release_files({f->id});
+  return std::vector<std::string>{};
+}
 
 Outcome with_user(store::Connection& c, store::Id id, const StatusFn& status) {
   auto u = c.user_by_id(id);
@@ -219,8 +239,14 @@ void register_account_routes(Domain& d) {
               auto u = c.user_by_id(id);
               if (!u) return fail(not_found("user not found"));
               const presence::Profile before{u->status, u->custom_status, u->last_seen};
+              std::vector<std::string> released;
+              if (av && *av != u->avatar_url) {
+                auto switched = switch_avatar(c, id, u->avatar_url, *av);
+                if (!switched) return fail(switched.error());
+                released = std::move(*switched);
+                u->avatar_url = *av;
+              }
               if (dn) u->display_name = *dn;
-              if (av) u->avatar_url = *av;
               if (st) u->status = *st == "busy" ? "busy" : "";
               if (cs) u->custom_status = *cs;
               c.update_user_profile(*u);
@@ -229,6 +255,10 @@ void register_account_routes(Domain& d) {
                   [&d, id, before, after = presence::Profile{u->status, u->custom_status, 0}] {
                     d.presence().choice_changed(id, before, after);
                   });
+              if (!released.empty())
+                o.after.push_back([&d, keys = std::move(released)]() mutable {
+                  if (auto* storage = d.file_storage()) storage->remove(std::move(keys));
+                });
               return o;
             },
             Domain::respond(reply));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { io } from 'socket.io-client';
-import { contextFor, messageBodies, newRoom, newUser, openPage, send, until, untilEq, upToDate, useServerAndBrowser } from './harness.mjs';
+import { contextFor, messageBodies, newRoom, newUser, openPage, send, shot, until, untilEq, upToDate, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
@@ -240,4 +240,36 @@ test('search: a word prefix finds messages with the match marked; a result jumps
   // The highlight is a flash: it goes away again.
   await until(async () => !(await row.getAttribute('class')).split(' ').includes('highlighted'), 'the highlight fading', 8000);
   await ca.close();
+});
+
+test('a profile picture: uploaded from the profile, shown to others, removed again', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const room = await newRoom(server, ana, 'faces', [bo]);
+  const picPath = join(tmp, 'me.png');
+  writeFileSync(picPath, makePng(200, 200));
+  const ca = await contextFor(browser, ana);
+  const cb = await contextFor(browser, bo);
+  const pa = await openPage(ca, server, `#/r/${room.id}`);
+  const pb = await openPage(cb, server, `#/r/${room.id}`);
+  await send(pa, 'look at my face');
+  await until(async () => (await messageBodies(pb)).includes('look at my face'), 'message at Bo');
+
+  await pa.getByRole('button', { name: 'Profile', exact: true }).click();
+  await pa.getByTestId('avatar-input').setInputFiles(picPath);
+  await pa.getByText('Picture changed.').waitFor();
+  // Bo sees it beside Ana's message (the profile change reaches him with her next event or a fresh look).
+  const anaAvatar = (page) => page.locator(`.room-view [data-testid="message"] .avatar img`).first();
+  await until(async () => /^\/thumbs\/[0-9a-f]{32}\.jpg$/.test((await anaAvatar(pa).getAttribute('src').catch(() => '')) ?? ''), 'own avatar shown');
+  await pb.reload();
+  await until(async () => /^\/thumbs\/[0-9a-f]{32}\.jpg$/.test((await anaAvatar(pb).getAttribute('src').catch(() => '')) ?? ''), 'avatar at Bo');
+  const loaded = await anaAvatar(pb).evaluate((img) => img.complete && img.naturalWidth > 0);
+  assert.ok(loaded, 'the avatar image loads');
+  await shot(pa, 'profile-picture');
+
+  await pa.getByRole('button', { name: 'Remove picture' }).click();
+  await pa.getByText('Picture removed.').waitFor();
+  await until(async () => (await pa.locator('.room-view [data-testid="message"] .avatar img').count()) === 0, 'initials again');
+  await ca.close();
+  await cb.close();
 });

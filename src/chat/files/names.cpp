@@ -1,5 +1,7 @@
 #include "chat/files/names.hpp"
 
+#include <algorithm>
+
 #include "chat/utf8.hpp"
 
 namespace parlor::chat::files {
@@ -65,6 +67,25 @@ bool is_storage_key(std::string_view s) {
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
+}
+
+std::string key_of_link(std::string_view url) {
+  // An absolute link's path: what follows "scheme://host".
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    auto path = url.find('/', scheme + 3);
+    url = path == std::string_view::npos ? std::string_view{} : url.substr(path);
+  }
+  constexpr std::string_view files = "/files/", thumbs = "/thumbs/";
+  auto after_key = [&](std::size_t at) { return url.substr(std::min(url.size(), at + 32)); };
+  if (url.starts_with(files)) {
+    auto key = url.substr(files.size(), 32);
+    auto rest = after_key(files.size());
+    if (is_storage_key(key) && rest.size() > 1 && rest[0] == '/') return std::string(key);
+  } else if (url.starts_with(thumbs)) {
+    auto key = url.substr(thumbs.size(), 32);
+    if (is_storage_key(key) && after_key(thumbs.size()) == ".jpg") return std::string(key);
+  }
+  return {};
 }
 
 std::vector<std::pair<std::string, std::string>> file_headers(std::string_view content_type,

@@ -19,6 +19,11 @@ std::string percent_encode(std::string_view s, std::string_view keep);
 // 32 lowercase hex digits, as storage keys are.
 bool is_storage_key(std::string_view s);
 
+// The storage key behind one of our links, "/files/<key>/<name>" or
+// "/thumbs/<key>.jpg" (absolute on any host, or relative); empty for any
+// other URL.
+std::string key_of_link(std::string_view url);
+
 // The headers a stored file is served with: its type, no sniffing, no
 // scripts, cached for good (the link never changes), and shown in the
 // browser only for images (not SVG), audio, video, PDF and plain text;

@@ -249,6 +249,46 @@ test("each user's stored files stay within --upload-quota-mib", async () => {
   } finally { await small.stop(); }
 });
 
+test("an uploaded picture as avatar: kept while it is the avatar, released when replaced", async () => {
+  const a = await register(server, "fav");
+  const b = await register(server, "fbv");
+  const pic = (await upload(a.token, png(64, 64), "me.png")).body;
+  const next = (await upload(a.token, png(32, 32), "me2.png")).body;
+  const doc = (await upload(a.token, Buffer.from("not a picture\n"), "notes.txt")).body;
+  const hers = (await upload(b.token, png(8, 8), "hers.png")).body;
+  const patch = (token, avatar_url) => api(server, "PATCH", "/api/users/me", { token, body: { avatar_url } });
+
+  // Someone else's picture, or a file that is no picture: refused, nothing changes.
+  for (const url of [hers.thumbnail_url, doc.url, "/thumbs/0123456789abcdef0123456789abcdef.jpg"]) {
+    const r = await patch(a.token, url);
+    assert.equal(r.status, 400, url);
+    assert.equal(r.body.error.code, "invalid");
+  }
+  const set = await patch(a.token, pic.thumbnail_url);
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  assert.equal(set.body.user.avatar_url, pic.thumbnail_url);
+  // The avatar claims its file: no message attaches it, yet it is no unclaimed upload.
+  const attach = await connect(server, a.token);
+  try {
+    const room = await createRoom(server, a.token);
+    const ack = await call(attach, "send_message", { room_id: room.id, content: "", client_msg_id: "avatar-too", attachment_ids: [pic.id] });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    // Deleting the message leaves the file: the avatar still holds it.
+    assert.equal((await call(attach, "delete_message", { message_id: ack.message.id })).ok, true);
+  } finally { attach.close(); }
+  assert.equal((await get(pic.thumbnail_url)).status, 200);
+
+  // A new avatar releases the old one, which nothing else holds: it goes.
+  assert.equal((await patch(a.token, next.url)).status, 200);
+  assert.equal((await get(pic.thumbnail_url)).status, 404);
+  assert.equal((await get(pic.url)).status, 404);
+  assert.equal((await get(next.url)).status, 200);
+  // An outside picture, or none, release it too.
+  assert.equal((await patch(a.token, "https://avatars.example/a.png")).status, 200);
+  assert.equal((await get(next.url)).status, 404);
+  assert.equal((await patch(a.token, "")).status, 200);
+});
+
 test("uploads no message attached are removed after --unclaimed-upload-hours", async () => {
   // 3.6 s: the sweep then runs every second.
   const srv = await startServer({ extraArgs: ["--unclaimed-upload-hours", "0.001"] });

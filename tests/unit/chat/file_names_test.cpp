@@ -1,6 +1,9 @@
 // Uploaded files' names, keys and serving headers.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <map>
 
 #include "chat/files/names.hpp"
@@ -30,6 +33,26 @@ TEST(FileNames, StorageKeysAre32LowercaseHexDigits) {
   EXPECT_FALSE(is_storage_key("0123456789ABCDEF0123456789abcdef"));
   EXPECT_FALSE(is_storage_key("0123456789abcdef0123456789abcde"));
   EXPECT_FALSE(is_storage_key("../3456789abcdef0123456789abcdef"));
+}
+
+TEST(FileNames, OurLinksGiveTheirStorageKey) {
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(key_of_link("/files/" + key + "/cat.png"), key);
+  EXPECT_EQ(key_of_link("https://chat.example/files/" + key + "/cat.png"), key);
+  EXPECT_EQ(key_of_link("/thumbs/" + key + ".jpg"), key);
+  EXPECT_EQ(key_of_link("http://localhost:8080/thumbs/" + key + ".jpg"), key);
+  const std::vector<std::string> others = {"",
+                                           "/",
+                                           "https://elsewhere.example/a.png",
+                                           "/files/" + key,
+                                           "/files/" + key + "/",
+                                           "/files/" + key.substr(1) + "/x",
+                                           "/thumbs/" + key + ".png",
+                                           "/thumbs/" + key,
+                                           "/files/0123456789ABCDEF0123456789abcdef/x",
+                                           "https://host",
+                                           "/avatars/" + key};
+  for (const auto& other : others) EXPECT_EQ(key_of_link(other), "") << other;
 }
 
 TEST(FileNames, OnlySafeTypesAreShownInline) {

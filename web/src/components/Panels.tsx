@@ -2,7 +2,7 @@
 // pinned messages, admin settings, leave) and a user's profile. Search has
 // its own file (SearchPanel) and shares the frame.
 import { Icon } from './icons';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Message, User } from '../api/types';
 import { useChat, useServices } from '../app-context';
 import { draftKey } from '../stores/uploads';
@@ -290,22 +290,68 @@ function OwnProfileForm({ user }: { user: User }) {
   const { chat, rest, session, ui } = useServices();
   const [name, setName] = useState(user.display_name ?? '');
   const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  const saved = (updated: User) => {
+    chat.getState().rememberUsers([updated]);
+    chat.setState((s) => ({ me: s.me && { ...s.me, ...updated } }));
+    session.getState().setUser(updated);
+  };
+  // A picture is uploaded like any file; its thumbnail becomes the avatar.
+  const setPicture = async (file: File | null) => {
+    setBusy(true);
+    setNote('');
+    try {
+      let avatar_url = '';
+      if (file) {
+        const info = await rest.uploadFile(file);
+        if (!info.thumbnail_url) throw new Error('That file is not a picture this server can show.');
+        avatar_url = info.thumbnail_url;
+      }
+      saved(await rest.updateMe({ avatar_url }));
+      setNote(file ? 'Picture changed.' : 'Picture removed.');
+    } catch (err) {
+      setNote((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <form
       className="form profile-form"
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          const updated = await rest.updateMe({ display_name: name.trim() });
-          chat.getState().rememberUsers([updated]);
-          chat.setState((s) => ({ me: s.me && { ...s.me, ...updated } }));
-          session.getState().setUser(updated);
+          saved(await rest.updateMe({ display_name: name.trim() }));
           setNote('Saved.');
         } catch (err) {
           setNote((err as Error).message);
         }
       }}
     >
+      <div className="form-actions">
+        <button type="button" disabled={busy} onClick={() => picker.current?.click()}>
+          {busy ? 'Uploading…' : 'Change picture'}
+        </button>
+        {user.avatar_url && (
+          <button type="button" disabled={busy} onClick={() => void setPicture(null)}>
+            Remove picture
+          </button>
+        )}
+        <input
+          ref={picker}
+          type="file"
+          accept="image/*"
+          hidden
+          aria-label="Profile picture"
+          data-testid="avatar-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0] ?? null;
+            e.target.value = '';
+            if (file) void setPicture(file);
+          }}
+        />
+      </div>
       <label>
         Display name
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
