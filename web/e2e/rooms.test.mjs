@@ -108,3 +108,29 @@ test('an unsent draft stays with its room: across room switches and a reload, un
   await until(async () => !(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('parlor.drafts.')))), 'stored drafts dropped');
   await ctx.close();
 });
+
+test('Ctrl+K jumps to a room or person by typing part of the name', async () => {
+  const kay = await newUser(server, 'kay');
+  const lou = await newUser(server, 'lou');
+  const alpha = await newRoom(server, kay, 'switch-alpha', [lou]);
+  const beta = await newRoom(server, kay, 'switch-beta');
+  const ctx = await contextFor(browser, kay);
+  const page = await openPage(ctx, server, `#/r/${alpha.id}`);
+  await page.keyboard.press('Control+k');
+  const input = page.getByRole('combobox', { name: 'Room or person' });
+  await input.waitFor();
+  await input.pressSequentially('beta');
+  await untilEq(async () => (await page.getByTestId('switcher-list').getByRole('option').allInnerTexts()).join('|'), '# switch-beta', 'one match');
+  await input.press('Enter');
+  await until(async () => (await page.evaluate(() => location.hash)) === `#/r/${beta.id}`, 'beta open');
+  await untilEq(async () => page.getByRole('combobox', { name: 'Room or person' }).count(), 0, 'switcher closed');
+  // Arrow keys choose among several; Escape closes without moving.
+  await page.keyboard.press('Control+k');
+  await input.pressSequentially('switch-');
+  await untilEq(async () => page.getByTestId('switcher-list').getByRole('option').count(), 2, 'two matches');
+  await input.press('ArrowDown');
+  await input.press('Escape');
+  await untilEq(async () => page.getByRole('combobox', { name: 'Room or person' }).count(), 0, 'closed by Escape');
+  assert.equal(await page.evaluate(() => location.hash), `#/r/${beta.id}`);
+  await ctx.close();
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows, unreadAtOpen } from '../src/viewmodels/viewmodels';
+import { buildRows, switcherMatches, unreadAtOpen, type RoomItem } from '../src/viewmodels/viewmodels';
 import { msg } from './fakes';
 
 describe('buildRows', () => {
@@ -58,5 +58,32 @@ describe('unreadAtOpen', () => {
     expect(unreadAtOpen({ unread_count: 2, last_read_seq: 7, last_seq: 9 })).toEqual({ after: 7, upTo: 9 });
     expect(unreadAtOpen({ unread_count: 0, last_read_seq: 7, last_seq: 9 })).toBeNull();
     expect(unreadAtOpen(undefined)).toBeNull();
+  });
+});
+
+describe('switcherMatches', () => {
+  const item = (id: string, title: string, extra: Partial<RoomItem> = {}): RoomItem => ({
+    id, title, type: 'public', unread: 0, mentions: 0, active: false, archived: false, ...extra,
+  });
+  const items = [
+    item('1', 'general', { active: true }),
+    item('2', 'design'),
+    item('3', 'engineering', { unread: 3 }),
+    item('4', 'gardening'),
+    item('5', 'old-news', { archived: true }),
+    item('6', 'Erin', { type: 'dm' }),
+  ];
+  const ids = (q: string) => switcherMatches(items, q).map((i) => i.id);
+
+  it('puts prefix matches before substring ones, unread first, the open room last', () => {
+    expect(ids('g')).toEqual(['4', '1', '3', '2']); // gardening, general (open); then engineering (unread), design
+    expect(ids('#ENG')).toEqual(['3']);
+    expect(ids('er')).toEqual(['6', '3', '1']); // Erin starts with it; engineering (unread) and general contain it
+    expect(ids('')).toEqual(['3', '2', '6', '4', '1']);
+  });
+
+  it('never offers archived rooms, and may offer nothing', () => {
+    expect(ids('old')).toEqual([]);
+    expect(ids('zzz')).toEqual([]);
   });
 });

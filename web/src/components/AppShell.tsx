@@ -55,6 +55,11 @@ export function AppShell() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !ui.getState().dialog && !e.defaultPrevented) ui.getState().setPanel(null);
+      // Ctrl/Cmd+K: the quick switcher, as in Slack.
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k' && !e.altKey) {
+        e.preventDefault();
+        ui.getState().setDialog(ui.getState().dialog === 'switch_room' ? null : 'switch_room');
+      }
       // Alt+Up/Down moves between rooms in sidebar order.
       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         const links = [...document.querySelectorAll<HTMLAnchorElement>('[data-testid="room-link"]')];

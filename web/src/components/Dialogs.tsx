@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Room, Status, User } from '../api/types';
 import { useChat, useServices, useUi } from '../app-context';
 import { displayName } from '../utils/format';
+import { switcherMatches, useSidebarViewModel } from '../viewmodels/viewmodels';
 import { Avatar, Modal, PresenceDot } from './common';
 
 function StatusDialog({ onClose }: { onClose: () => void }) {
@@ -200,6 +201,67 @@ function NewDmDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+// Ctrl/Cmd+K: type part of a room's or person's name, Enter opens it.
+function SwitchRoomDialog({ onClose }: { onClose: () => void }) {
+  const vm = useSidebarViewModel();
+  const [query, setQuery] = useState('');
+  const [sel, setSel] = useState(0);
+  const matches = switcherMatches([...vm.channels, ...vm.dms], query);
+  const open = (id: string | undefined) => {
+    if (!id) return;
+    location.hash = `#/r/${id}`;
+    onClose();
+  };
+  return (
+    <Modal title="Jump to a conversation" onClose={onClose}>
+      <input
+        autoFocus
+        aria-label="Room or person"
+        role="combobox"
+        aria-expanded
+        aria-controls="switcher-list"
+        aria-activedescendant={matches[sel] ? `switch-${matches[sel].id}` : undefined}
+        placeholder="Room or person"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setSel(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            const step = e.key === 'ArrowDown' ? 1 : -1;
+            setSel((i) => (matches.length ? (i + step + matches.length) % matches.length : 0));
+          } else if (e.key === 'Enter') {
+            e.preventDefault();
+            open(matches[sel]?.id);
+          }
+        }}
+      />
+      <ul className="browse-list switcher-list" id="switcher-list" role="listbox" data-testid="switcher-list">
+        {matches.map((m, i) => (
+          <li
+            key={m.id}
+            id={`switch-${m.id}`}
+            role="option"
+            aria-selected={i === sel}
+            className={i === sel ? 'selected' : ''}
+            onMouseEnter={() => setSel(i)}
+            onClick={() => open(m.id)}
+          >
+            <span>
+              {m.type === 'dm' ? <PresenceDot status={m.presence} /> : '# '}
+              {m.title}
+            </span>
+            {m.unread > 0 && <span className="muted">{m.unread} unread</span>}
+          </li>
+        ))}
+        {!matches.length && <li className="muted">No room or person by that name.</li>}
+      </ul>
+    </Modal>
+  );
+}
+
 export function Dialogs() {
   const { ui } = useServices();
   const dialog = useUi((s) => s.dialog);
@@ -208,5 +270,6 @@ export function Dialogs() {
   if (dialog === 'create_room') return <CreateRoomDialog onClose={close} />;
   if (dialog === 'browse_rooms') return <BrowseRoomsDialog onClose={close} />;
   if (dialog === 'new_dm') return <NewDmDialog onClose={close} />;
+  if (dialog === 'switch_room') return <SwitchRoomDialog onClose={close} />;
   return null;
 }

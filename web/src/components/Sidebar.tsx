@@ -84,6 +84,9 @@ export function Sidebar() {
           </span>
         </button>
         <ConnectionState />
+        <button type="button" className="jump-to" onClick={() => ui.getState().setDialog('switch_room')}>
+          <Icon name="search" size={14} /> Jump to… <kbd>Ctrl K</kbd>
+        </button>
       </div>
       <div className="sidebar-scroll">
         <section aria-labelledby="rooms-h">

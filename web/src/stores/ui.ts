@@ -17,7 +17,7 @@ export interface Highlight {
 }
 
 const HIGHLIGHT_MS = 2500;
-export type Dialog = 'create_room' | 'browse_rooms' | 'new_dm' | 'status' | null;
+export type Dialog = 'create_room' | 'browse_rooms' | 'new_dm' | 'status' | 'switch_room' | null;
 
 export interface UiState {
   panel: Panel;

@@ -19,6 +19,26 @@ export interface RoomItem {
   archived: boolean;
 }
 
+/**
+ * The quick switcher's choices for what was typed: rooms and DMs whose title
+ * starts with it first, then those that contain it; unread ones first within
+ * each; the open room last (switching to it changes nothing).
+ */
+export function switcherMatches(items: RoomItem[], query: string, limit = 8): RoomItem[] {
+  const q = query.trim().toLowerCase().replace(/^[#@]/, '');
+  const rank = (i: RoomItem) => {
+    const t = i.title.toLowerCase();
+    const where = !q ? 0 : t.startsWith(q) ? 0 : t.includes(q) ? 1 : -1;
+    return where < 0 ? -1 : where * 4 + (i.active ? 2 : 0) + (i.unread || i.mentions ? 0 : 1);
+  };
+  return items
+    .map((i) => ({ i, r: rank(i) }))
+    .filter((x) => x.r >= 0 && !x.i.archived)
+    .sort((a, b) => a.r - b.r || a.i.title.localeCompare(b.i.title))
+    .slice(0, limit)
+    .map((x) => x.i);
+}
+
 export function useSidebarViewModel() {
   const rooms = useChat((s) => s.rooms);
   const users = useChat((s) => s.users);
