@@ -6,6 +6,7 @@
 #include "chat/actions/rooms.hpp"
 #include "chat/domain.hpp"
 #include "chat/json.hpp"
+#include "chat/read_state/read_state.hpp"
 #include "chat/rest_util.hpp"
 #include "chat/validation.hpp"
 
@@ -108,6 +109,11 @@ void list_members(Domain& d, const Caller& caller, RestRequest& req, RestReply r
         auto a = access_room_by_id(c, id, user, Need::view);
         if (!a) return fail(a.error());
         auto members = c.members(id);
+        // Where the room sends read receipts, each member says how far they
+        // have read, so a client shows them from the start, not only from
+        // the next receipt.
+        const bool receipts = a->room.type == store::RoomType::dm ||
+                              std::ssize(members) <= read_state::max_receipt_members;
         std::vector<store::Id> ids;
         for (const auto& m : members) ids.push_back(m.user_id);
         auto users = c.users_by_ids(ids);
@@ -119,6 +125,7 @@ void list_members(Domain& d, const Caller& caller, RestRequest& req, RestReply r
           json::object o = user_json(*u, d.status()(*u));
           o["role"] = role_name(m.role);
           o["joined_at"] = iso_time(m.joined_at);
+          if (receipts) o["last_read_seq"] = m.last_read_seq;
           out.emplace_back(std::move(o));
         }
         Outcome o;

@@ -117,3 +117,23 @@ test('a room opens at the "New messages" line above what was unread', async () =
   await ca.close();
   await cb.close();
 });
+
+test('in a small room, our last message says who has read it', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const cy = await newUser(server, 'cy');
+  const room = await newRoom(server, ana, 'receipts', [bo, cy]);
+  const ca = await contextFor(browser, ana);
+  const pa = await openPage(ca, server, `#/r/${room.id}`);
+  await send(pa, 'did you see this?');
+  const seen = pa.locator('.room-view [data-testid="seen-mark"]');
+  const cb = await contextFor(browser, bo);
+  const pb = await openPage(cb, server, `#/r/${room.id}`);
+  await until(async () => (await messageBodies(pb)).includes('did you see this?'), 'at Bo');
+  await untilEq(async () => (await seen.allInnerTexts()).join(), `Seen by ${bo.username}`, 'seen by Bo, live');
+  // After a reload the member list says it from the start.
+  await pa.reload();
+  await untilEq(async () => (await seen.allInnerTexts()).join(), `Seen by ${bo.username}`, 'seen by Bo after a reload');
+  await ca.close();
+  await cb.close();
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows, switcherMatches, unreadAtOpen, type RoomItem } from '../src/viewmodels/viewmodels';
 import { msg } from './fakes';
+import { seenBy } from '../src/utils/format';
 
 describe('buildRows', () => {
   const a = msg('r', 1, { created_at: '2026-11-21T10:00:00.000Z' });
@@ -85,5 +86,30 @@ describe('switcherMatches', () => {
   it('never offers archived rooms, and may offer nothing', () => {
     expect(ids('old')).toEqual([]);
     expect(ids('zzz')).toEqual([]);
+  });
+});
+
+describe('read receipts in a room', () => {
+  const mine = [msg('r', 1, { sender_id: 'u2' }), msg('r', 2, { sender_id: 'u1' })];
+  const byId = Object.fromEntries(mine.map((x) => [x.id, x]));
+  const order = mine.map((x) => x.id);
+  const readers: Record<string, number> = { u2: 2, u3: 1, u4: 5 };
+  const readersOf = (seq: number) => Object.entries(readers).filter(([, r]) => r >= seq).map(([id]) => id);
+
+  it('says who read our last message', () => {
+    const rows = buildRows(order, byId, [], 'u1', { hasOlder: false, title: 'r', readersOf });
+    expect(rows[rows.length - 1]).toEqual({ kind: 'seen', key: 'seen', by: ['u2', 'u4'] });
+  });
+
+  it('says nothing when nobody has, or when the last message is not ours', () => {
+    expect(buildRows(order, byId, [], 'u1', { hasOlder: false, title: 'r', readersOf: () => [] }).some((r) => r.kind === 'seen')).toBe(false);
+    expect(buildRows(order, byId, [], 'u2', { hasOlder: false, title: 'r', readersOf }).some((r) => r.kind === 'seen')).toBe(false);
+  });
+
+  it('names up to three', () => {
+    expect(seenBy(['Ana'])).toBe('Seen by Ana');
+    expect(seenBy(['Ana', 'Bo'])).toBe('Seen by Ana and Bo');
+    expect(seenBy(['Ana', 'Bo', 'Cy'])).toBe('Seen by Ana, Bo and Cy');
+    expect(seenBy(['Ana', 'Bo', 'Cy', 'Di', 'Ed'])).toBe('Seen by Ana, Bo, Cy and 2 others');
   });
 });

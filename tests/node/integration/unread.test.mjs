@@ -86,6 +86,9 @@ test("unread and mention counts agree across two tabs", async () => {
   const receipt = await waitFor(bobS, (evs) => evs.find((e) => e.event === "read_receipt" &&
       String(e.payload.user_id) === String(alice.user.id) && e.payload.last_read_seq === m2.seq), 5000, "receipt");
   assert.equal(String(receipt.payload.room_id), roomId);
+  // The member list says the same, for a client that opens the room later.
+  const listed = await api(server, "GET", `/api/rooms/${roomId}/members`, { token: bob.token });
+  assert.equal(listed.body.members.find((m) => String(m.id) === String(alice.user.id)).last_read_seq, m2.seq);
 
   // Reading an older message in tab 2 moves nothing back.
   const back = await call(tab2, "mark_read", { room_id: roomId, message_id: m1.id });

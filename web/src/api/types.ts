@@ -18,6 +18,8 @@ export interface User {
 
 export interface Member extends User {
   role?: Role;
+  /** How far they have read, in rooms that send read receipts (DMs, up to 100 members). */
+  last_read_seq?: number;
 }
 
 export interface Room {

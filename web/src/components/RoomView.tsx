@@ -6,7 +6,7 @@ import { Icon } from './icons';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat, useServices, useUi } from '../app-context';
 import { draftKey } from '../stores/uploads';
-import { displayName } from '../utils/format';
+import { displayName, seenBy } from '../utils/format';
 import { useFileDrop } from '../viewmodels/files';
 import { unreadAtOpen, useRoomViewModel, useTypingLine, type Row } from '../viewmodels/viewmodels';
 import { PresenceDot, statusLabel } from './common';
@@ -46,7 +46,7 @@ export function RowView({ row, inThread = false }: { row: Row; inThread?: boolea
     case 'seen':
       return (
         <div className="seen-mark" data-testid="seen-mark">
-          Seen
+          {row.by ? seenBy(row.by) : 'Seen'}
         </div>
       );
   }

@@ -784,7 +784,14 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         try {
           const members = await rest.members(roomId);
           get().rememberUsers(members);
-          set((s) => ({ members: { ...s.members, [roomId]: members } }));
+          // Where the room has read receipts, the list says how far each member read.
+          const meId = get().me?.id;
+          set((s) => {
+            const seen = { ...(s.receipts[roomId] ?? {}) };
+            for (const m of members)
+              if (m.id !== meId && typeof m.last_read_seq === 'number') seen[m.id] = Math.max(seen[m.id] ?? 0, m.last_read_seq);
+            return { members: { ...s.members, [roomId]: members }, receipts: { ...s.receipts, [roomId]: seen } };
+          });
         } catch (e) {
           set({ lastError: (e as Error).message });
         }

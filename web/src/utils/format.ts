@@ -95,3 +95,10 @@ export function attachmentSummary(files: { file_name: string }[] | undefined): s
   if (!files?.length) return '';
   return files.length === 1 ? files[0].file_name : `${files.length} files`;
 }
+
+/** "Seen by Ana", "Seen by Ana and Bo", "Seen by Ana, Bo, Cy and 4 others". */
+export function seenBy(names: string[]): string {
+  if (names.length <= 2) return `Seen by ${names.join(' and ')}`;
+  if (names.length === 3) return `Seen by ${names[0]}, ${names[1]} and ${names[2]}`;
+  return `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} others`;
+}

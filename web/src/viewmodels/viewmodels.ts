@@ -77,7 +77,8 @@ export type Row =
   | { kind: 'unread'; key: string }
   | { kind: 'message'; key: string; message: Message; grouped: boolean; mine: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean }
-  | { kind: 'seen'; key: string };
+  /** Our last message was read: by the other side of a DM, or by these members. */
+  | { kind: 'seen'; key: string; by?: string[] };
 
 const GROUP_MS = 5 * 60 * 1000;
 
@@ -102,7 +103,16 @@ export function buildRows(
   byId: Record<string, Message>,
   pending: PendingMessage[],
   meId: string | undefined,
-  opts: { hasOlder: boolean; hasNewer?: boolean; title: string; parentId?: string; seenSeq?: number; unread?: UnreadAtOpen | null },
+  opts: {
+    hasOlder: boolean;
+    hasNewer?: boolean;
+    title: string;
+    parentId?: string;
+    seenSeq?: number;
+    /** Rooms with read receipts: who (but us) has read up to `seq`. */
+    readersOf?: (seq: number) => string[];
+    unread?: UnreadAtOpen | null;
+  },
 ): Row[] {
   const rows: Row[] = [];
   rows.push(opts.hasOlder ? { kind: 'loading', key: 'top' } : { kind: 'start', key: 'top', text: opts.title });
@@ -139,8 +149,13 @@ export function buildRows(
   }
   // DMs: the other side has read up to our last message.
   const last = rows[rows.length - 1];
-  if (opts.seenSeq !== undefined && last?.kind === 'message' && last.mine && last.message.seq <= opts.seenSeq)
-    rows.push({ kind: 'seen', key: 'seen' });
+  if (last?.kind === 'message' && last.mine) {
+    if (opts.seenSeq !== undefined && last.message.seq <= opts.seenSeq) rows.push({ kind: 'seen', key: 'seen' });
+    else if (opts.readersOf) {
+      const by = opts.readersOf(last.message.seq);
+      if (by.length) rows.push({ kind: 'seen', key: 'seen', by });
+    }
+  }
   for (const p of pending) {
     if ((p.parent_id ?? undefined) !== opts.parentId) continue;
     const grouped = !!prev && prev.sender === meId;
@@ -163,12 +178,24 @@ export function useRoomViewModel(roomId: string, unread: UnreadAtOpen | null = n
   const title = room ? roomTitle(room, me?.id, users) : '';
   const partnerId = room?.type === 'dm' ? dmPartner(room, me?.id)?.id : undefined;
   const seenSeq = useChat((s) => (partnerId ? s.receipts[roomId]?.[partnerId] : undefined));
+  const receipts = useChat((s) => (partnerId ? undefined : s.receipts[roomId]));
+  const readersOf = useMemo(
+    () =>
+      receipts
+        ? (seq: number) =>
+            Object.entries(receipts)
+              .filter(([id, read]) => id !== me?.id && read >= seq)
+              .map(([id]) => displayName(users[id] ?? { username: '?' }))
+              .sort((a, b) => a.localeCompare(b))
+        : undefined,
+    [receipts, users, me?.id],
+  );
   const rows = useMemo(
     () =>
       tl && tl.windowStart !== Infinity
-        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, hasNewer: isDetached(tl), title, seenSeq, unread })
+        ? buildRows(tl.order, tl.byId, pending, me?.id, { hasOlder: tl.hasOlder, hasNewer: isDetached(tl), title, seenSeq, readersOf, unread })
         : null,
-    [tl, pending, me?.id, title, seenSeq, unread],
+    [tl, pending, me?.id, title, seenSeq, readersOf, unread],
   );
   const partner = room?.type === 'dm' ? dmPartner(room, me?.id) : undefined;
   return {
