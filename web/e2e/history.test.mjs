@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { io } from 'socket.io-client';
-import { api, contextFor, newRoom, newUser, shot, until, useServerAndBrowser } from './harness.mjs';
+import { api, contextFor, newRoom, newUser, openPage, shot, until, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
@@ -181,4 +181,31 @@ test('what the server refuses is said in a toast: an eleventh pin', async () => 
   await toast.getByRole('button', { name: 'Dismiss' }).click();
   await until(async () => (await toast.count()) === 0, 'toast dismissed');
   await ca.close();
+});
+
+test('a link into a public room one is not in offers to join it, then opens the message', async () => {
+  const ana = await newUser(server, 'ana');
+  const bo = await newUser(server, 'bo');
+  const open = await newRoom(server, ana, 'open-door');
+  await seed(ana, open.id, 0, 3);
+  const target = (await api(server, 'GET', `/api/rooms/${open.id}/messages?limit=3`, { token: ana.token })).messages[1];
+  const priv = (await api(server, 'POST', '/api/rooms', { token: ana.token, body: { name: 'closed-door', type: 'private', member_ids: [] } })).room;
+  const mine = await newRoom(server, bo, 'bo-home');
+
+  const cb = await contextFor(browser, bo);
+  const pb = await openPage(cb, server, `#/r/${mine.id}`);
+  await pb.evaluate(([room, id]) => (location.hash = `#/r/${room}/m/${id}`), [open.id, target.id]);
+  const prompt = pb.getByTestId('join-prompt');
+  await prompt.waitFor();
+  assert.match(await prompt.innerText(), /open-door/);
+  await prompt.getByRole('button', { name: 'Join #open-door' }).click();
+  const row = pb.locator(`.room-view [data-testid="message"][data-message-id="${target.id}"]`);
+  await until(async () => (await row.count()) === 1 && (await row.getAttribute('class')).split(' ').includes('highlighted'), 'the linked message, after joining');
+
+  // A private room says so, and Back leaves it.
+  await pb.evaluate((room) => (location.hash = `#/r/${room}`), priv.id);
+  await until(async () => /not available/.test(await prompt.innerText().catch(() => '')), 'private room refused');
+  await prompt.getByRole('button', { name: 'Back' }).click();
+  await until(async () => (await prompt.count()) === 0, 'back in a room');
+  await cb.close();
 });

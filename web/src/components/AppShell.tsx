@@ -9,6 +9,7 @@ import { useSidebarViewModel } from '../viewmodels/viewmodels';
 import { Dialogs } from './Dialogs';
 import { ErrorToast } from './ErrorToast';
 import { DetailsPanel, ProfilePanel, ThreadPanel } from './Panels';
+import { JoinPrompt } from './JoinPrompt';
 import { RoomView } from './RoomView';
 import { SearchPanel } from './SearchPanel';
 import { Sidebar } from './Sidebar';
@@ -30,7 +31,11 @@ export function AppShell() {
 
   // Follow the URL; fall back to the first room once rooms are known.
   const fallback = vm.channels[0]?.id ?? vm.dms[0]?.id ?? null;
-  const wanted = hashRoom && rooms[hashRoom] ? hashRoom : hashRoom && !Object.keys(rooms).length ? null : fallback;
+  const roomsKnown = Object.keys(rooms).length > 0;
+  // A link to a room that is not ours (a public room, shared in a message):
+  // offer to join it rather than open another room.
+  const outside = hashRoom && roomsKnown && !rooms[hashRoom] ? hashRoom : null;
+  const wanted = hashRoom && rooms[hashRoom] ? hashRoom : (hashRoom && !roomsKnown) || outside ? null : fallback;
   useEffect(() => {
     // A message's link opens its room by jumping there (below), not at the latest page.
     if (wanted && wanted === linkedMessage(location.hash)?.room_id) return;
@@ -84,7 +89,9 @@ export function AppShell() {
     <div className={`shell${panel ? ' with-panel' : ''}`}>
       <Sidebar />
       {sidebarOpen && <div className="scrim" onClick={() => ui.getState().setSidebarOpen(false)} aria-hidden="true" />}
-      {active && activeRoom ? (
+      {outside ? (
+        <JoinPrompt key={`join-${outside}`} roomId={outside} onLeave={() => (location.hash = fallback ? `#/r/${fallback}` : '')} />
+      ) : active && activeRoom ? (
         <RoomView key={`room-${active}`} roomId={active} />
       ) : (
         <main className="room-view empty">

@@ -276,7 +276,15 @@ export function DetailsPanel({ roomId }: { roomId: string }) {
         )}
         {room.type !== 'dm' && (
           <section>
-            <button type="button" className="danger" onClick={() => void chat.getState().leaveRoom(roomId)}>
+            <button
+              type="button"
+              className="danger"
+              onClick={async () => {
+                await chat.getState().leaveRoom(roomId);
+                // Off the room's address, or it would offer to join it again.
+                if (!chat.getState().rooms[roomId] && location.hash.startsWith(`#/r/${roomId}`)) location.hash = '';
+              }}
+            >
               Leave room
             </button>
           </section>
