@@ -256,6 +256,21 @@ describe('unread state', () => {
     t.emit('new_message', { message: msg('r', 2) });
     expect(store.getState().rooms.r.unread_count).toBe(1);
   });
+
+  it('a message that arrives after switching away stays unread, though a read was still pending', async () => {
+    const t = new FakeTransport();
+    const { store, sync } = await connected(t, [room('r', { rev: 0 }), room('q', { rev: 0 })], { r: [], q: [] });
+    answerSync(sync);
+    await flush();
+    await store.getState().openRoom('r');
+    t.emit('new_message', { message: msg('r', 1) }); // seen: schedules a read
+    await store.getState().openRoom('q'); // switched away within the read's delay
+    t.emit('new_message', { message: msg('r', 2) });
+    await new Promise((res) => setTimeout(res, 300));
+    const marks = t.take('mark_read').filter((m) => (m.payload as { room_id?: string }).room_id === 'r');
+    expect(marks.map((m) => m.payload)).toEqual([{ room_id: 'r', message_id: 'r-m1' }]);
+    expect(store.getState().rooms.r.unread_count).toBe(1);
+  });
 });
 
 describe('history', () => {

@@ -123,7 +123,8 @@ export interface ChatState {
   remove(messageId: string): Promise<boolean>;
   toggleReaction(messageId: string, emoji: string): Promise<void>;
   setPinned(messageId: string, pinned: boolean): Promise<void>;
-  markRead(roomId: string): Promise<void>;
+  /** Marks the room read up to its newest message we hold, or only up to `upToSeq`. */
+  markRead(roomId: string, upToSeq?: number): Promise<void>;
   typingStart(roomId: string): void;
   typingStop(roomId: string): void;
   setStatus(status?: Status, customStatus?: string): Promise<void>;
@@ -243,9 +244,14 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       set((s) => ({ typing: { ...s.typing, [roomId]: rest } }));
     }
 
+    // Reads are sent a moment later, in one go. A room left meanwhile is read
+    // only up to what was on screen when the read was scheduled: a message
+    // that arrives after the user switched away stays unread.
     function scheduleRead(roomId: string) {
       clearTimeout(readTimers[roomId]);
-      readTimers[roomId] = setTimeout(() => void get().markRead(roomId), 250);
+      let shown = 0;
+      for (const m of Object.values(get().timelines[roomId]?.byId ?? {})) shown = Math.max(shown, m.seq);
+      readTimers[roomId] = setTimeout(() => void get().markRead(roomId, isReading(roomId) ? undefined : shown), 250);
     }
 
     function applySync(res: SyncResult): string[] {
@@ -729,12 +735,13 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (!ack.ok) set({ lastError: ack.error.message ?? ack.error.code });
       },
 
-      async markRead(roomId) {
+      async markRead(roomId, upToSeq) {
         const t = get().timelines[roomId];
         const room = get().rooms[roomId];
         if (!t || !room || !transport.connected) return;
         let last: Message | undefined;
-        for (const m of Object.values(t.byId)) if (!last || m.seq > last.seq) last = m;
+        for (const m of Object.values(t.byId))
+          if ((upToSeq === undefined || m.seq <= upToSeq) && (!last || m.seq > last.seq)) last = m;
         if (!last || (last.seq <= (room.last_read_seq ?? 0) && !room.unread_count)) return;
         const target = room.type === 'dm' ? { dm_id: roomId } : { room_id: roomId };
         const ack = await transport.request<{ unread_count: number; mention_count: number }>('mark_read', {
