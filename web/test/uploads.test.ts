@@ -269,6 +269,21 @@ describe('draft texts', () => {
     expect(storage.map.size).toBe(0);
   });
 
+  it('two tabs of one user keep each other\'s stored drafts', () => {
+    const storage = memoryStorage();
+    const tab1 = make(storage);
+    const tab2 = make(storage);
+    tab1.getState().open('u1');
+    tab2.getState().open('u1');
+    tab1.getState().setText('r1', 'from tab one');
+    tab2.getState().setText('r2', 'from tab two');
+    tab2.getState().setText('r3', 'x');
+    tab2.getState().setText('r3', '');
+    const reloaded = make(storage);
+    reloaded.getState().open('u1');
+    expect(reloaded.getState().texts).toEqual({ r1: 'from tab one', r2: 'from tab two' });
+  });
+
   it('ignores stored texts it cannot read', () => {
     const storage = memoryStorage();
     storage.setItem('parlor.drafts.u1', '{not json');

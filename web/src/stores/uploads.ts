@@ -118,8 +118,24 @@ export function createUploadStore(
   storage: KeyValue | null = null,
 ) {
   let user: string | null = null;
-  const saveTexts = (texts: Record<string, string>) => {
+  const readTexts = (userId: string): Record<string, string> => {
+    const texts: Record<string, string> = {};
+    try {
+      const stored: unknown = JSON.parse(storage?.getItem(textsKey(userId)) ?? '{}');
+      if (stored && typeof stored === 'object')
+        for (const [k, v] of Object.entries(stored)) if (typeof v === 'string' && v) texts[k] = v;
+    } catch {
+      // unreadable: start afresh
+    }
+    return texts;
+  };
+  // Writes one draft's text into what storage holds, so tabs of one user
+  // each keep their own drafts there instead of overwriting each other's.
+  const saveText = (draft: string, text: string) => {
     if (!storage || !user) return;
+    const texts = readTexts(user);
+    if (text) texts[draft] = text;
+    else delete texts[draft];
     try {
       if (Object.keys(texts).length) storage.setItem(textsKey(user), JSON.stringify(texts));
       else storage.removeItem(textsKey(user));
@@ -235,20 +251,12 @@ export function createUploadStore(
         if (text) texts[draft] = text;
         else delete texts[draft];
         set({ texts });
-        saveTexts(texts);
+        saveText(draft, text);
       },
 
       open(userId) {
         user = userId;
-        let texts: Record<string, string> = {};
-        try {
-          const stored: unknown = JSON.parse(storage?.getItem(textsKey(userId)) ?? '{}');
-          if (stored && typeof stored === 'object')
-            for (const [k, v] of Object.entries(stored)) if (typeof v === 'string' && v) texts[k] = v;
-        } catch {
-          texts = {};
-        }
-        set({ texts });
+        set({ texts: readTexts(userId) });
       },
 
       forget() {
