@@ -3,7 +3,7 @@
 
 #include "chat/domain.hpp"
 #include "chat/files/names.hpp"
-#include "chat/files/storage.hpp"
+#include "chat/files/removal.hpp"
 #include "chat/json.hpp"
 #include "chat/rest_util.hpp"
 #include "chat/validation.hpp"
@@ -255,10 +255,7 @@ void register_account_routes(Domain& d) {
                   [&d, id, before, after = presence::Profile{u->status, u->custom_status, 0}] {
                     d.presence().choice_changed(id, before, after);
                   });
-              if (!released.empty())
-                o.after.push_back([&d, keys = std::move(released)]() mutable {
-                  if (auto* storage = d.file_storage()) storage->remove(std::move(keys));
-                });
+              files::remove_after_commit(d, o, std::move(released));
               return o;
             },
             Domain::respond(reply));

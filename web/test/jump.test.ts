@@ -132,3 +132,14 @@ describe('jumpTo', () => {
     expect([seqs(t.order)[0], seqs(t.order).at(-1), isDetached(t)]).toEqual([951, 1000, false]);
   });
 });
+
+describe('message links in the URL', () => {
+  it('reads a message or a reply, and nothing from a malformed link', async () => {
+    const { linkedMessage } = await import('../src/viewmodels/browser');
+    expect(linkedMessage('#/r/7/m/42')).toEqual({ id: '42', room_id: '7', parent_id: null });
+    expect(linkedMessage('#/r/7/m/42/43')).toEqual({ id: '43', room_id: '7', parent_id: '42' });
+    expect(linkedMessage('#/r/7')).toBeNull();
+    expect(linkedMessage('#/r/%E0%A4%A/m/42')).toBeNull();
+    expect(linkedMessage('#/r/7/m/%zz')).toBeNull();
+  });
+});

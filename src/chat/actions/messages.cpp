@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "chat/access.hpp"
+#include "chat/files/removal.hpp"
 #include "chat/json.hpp"
 #include "chat/mentions.hpp"
 #include "chat/previews/links.hpp"
@@ -41,22 +42,13 @@ std::vector<store::Id> edited_mentions(store::Connection& c, const store::Messag
   return ids;
 }
 
-// The bytes (and thumbnails) of files whose records a change deleted go
-// after its commit; their links then stop working.
-void remove_bytes_after_commit(Domain& d, Outcome& o, std::vector<std::string> keys) {
-  if (keys.empty()) return;
-  o.after.push_back([&d, keys = std::move(keys)]() mutable {
-    if (auto* storage = d.file_storage()) storage->remove(std::move(keys));
-  });
-}
-
 // A message's previews are replaced (an edit) or emptied (a delete).
 void drop_preview_thumbnails(Domain& d, store::Connection& c, Outcome& o,
                              const store::MessageRecord& before) {
   auto keys = previews::thumbnail_keys(before.link_previews);
   if (keys.empty()) return;
   c.remove_files(keys);
-  remove_bytes_after_commit(d, o, std::move(keys));
+  files::remove_after_commit(d, o, std::move(keys));
 }
 
 // A deleted message takes its previews' thumbnails, and its attachments
@@ -64,7 +56,7 @@ void drop_preview_thumbnails(Domain& d, store::Connection& c, Outcome& o,
 void drop_message_files(Domain& d, store::Connection& c, Outcome& o,
                         const store::MessageRecord& m) {
   drop_preview_thumbnails(d, c, o, m);
-  remove_bytes_after_commit(d, o, c.release_files(m.attachment_ids));
+  files::remove_after_commit(d, o, c.release_files(m.attachment_ids));
 }
 
 void broadcast(Domain& d, Outcome& o, store::Id room_id, std::string event, json::object payload) {

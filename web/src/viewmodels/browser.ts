@@ -10,22 +10,35 @@ import { attachmentSummary, displayName } from '../utils/format';
 // thread reply `#/r/<room>/m/<root>/<reply>`.
 const HASH = /^#\/r\/([^/]+)(?:\/m\/([^/]+)(?:\/([^/]+))?)?$/;
 
+// A link typed or pasted by hand may hold a malformed %-escape.
+function decode(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
 export function roomFromHash(): string | null {
   const m = HASH.exec(location.hash);
-  return m ? decodeURIComponent(m[1]) : null;
+  return m ? decode(m[1]) : null;
 }
 
 /** The message a link in the URL points at, shaped as a jump needs it. */
 export function linkedMessage(hash: string): { id: string; room_id: string; parent_id: string | null } | null {
   const m = HASH.exec(hash);
   if (!m || !m[2]) return null;
-  const [room, root, reply] = [m[1], m[2], m[3]].map((p) => (p === undefined ? undefined : decodeURIComponent(p)));
-  return reply ? { id: reply, room_id: room!, parent_id: root! } : { id: root!, room_id: room!, parent_id: null };
+  const room = decode(m[1]);
+  const root = decode(m[2]);
+  const reply = m[3] === undefined ? undefined : decode(m[3]);
+  if (room === null || root === null || reply === null) return null;
+  return reply ? { id: reply, room_id: room, parent_id: root } : { id: root, room_id: room, parent_id: null };
 }
 
 /** A link to a message, for sharing: it opens the message (in its thread, for a reply). */
 export function messageLink(m: { id: string; room_id: string; parent_id?: string | null }): string {
-  const path = m.parent_id ? `${m.parent_id}/${m.id}` : m.id;
+  const enc = encodeURIComponent;
+  const path = m.parent_id ? `${enc(m.parent_id)}/${enc(m.id)}` : enc(m.id);
   return `${location.origin}${location.pathname}#/r/${encodeURIComponent(m.room_id)}/m/${path}`;
 }
 
